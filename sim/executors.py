@@ -1,0 +1,60 @@
+"""Where replications run: in this process, or on local worker processes.
+
+An executor maps a picklable function over a list of tasks and yields ``(index, result)``
+pairs as tasks finish. Callers sort by index, so results never depend on the executor or
+the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Protocol
+
+
+class Executor(Protocol):
+    def map_indexed(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]: ...
+
+
+class SerialExecutor:
+    """Runs every task in the calling process, in order."""
+
+    def map_indexed(self, fn, tasks):
+        for i, task in enumerate(tasks):
+            yield i, fn(task)
+
+
+class LocalProcessExecutor:
+    """Runs tasks on ``workers`` local processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, int(workers))
+
+    def map_indexed(self, fn, tasks):
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+            futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+
+def default_workers() -> int:
+    """One worker per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def make_executor(workers: int | None = None, address: str | None = None) -> Executor:
+    """Serial for one worker, local processes for more, Dask when ``address`` is given."""
+    if address:
+        from sim.dask_executor import DaskExecutor
+
+        return DaskExecutor(address)
+    workers = default_workers() if workers is None else workers
+    if workers <= 1:
+        return SerialExecutor()
+    return LocalProcessExecutor(workers)

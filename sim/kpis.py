@@ -1,0 +1,236 @@
+"""Key performance indicators of one replication, computed from its records.
+
+Pure functions over the records a replication emits (no SimPy). Durations are in days.
+Each KPI is measured over the measured period [warm-up, end]: a wait counts when it ends
+inside the period, a graded outcome when the case closes inside it. A KPI with nothing to
+measure (no warrants in the period, say) is ``nan`` and is left out of the summary's ``n``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.records import ReplicationRecords
+from sim.scenario.schema import RULE_NAMES, Scenario
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    name: str
+    better: str  # "lower", "higher" or "none"
+    description: str
+
+
+CORE_KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec("referrals", "none", "referrals arriving in the measured period"),
+    KpiSpec("cases_opened", "none", "referrals triage kept as police cases in the period"),
+    KpiSpec("triage_days_mean", "lower", "referral to triage decision, days"),
+    KpiSpec("triage_days_p90", "lower", "referral to triage decision, 90th percentile, days"),
+    KpiSpec("allocation_days_mean", "lower", "referral to an investigating officer, days"),
+    KpiSpec("allocation_days_p90", "lower", "referral to officer, 90th percentile, days"),
+    KpiSpec("allocation_days_p95", "lower", "referral to officer, 95th percentile, days"),
+    KpiSpec("allocation_days_max", "lower", "referral to officer, longest, days"),
+    KpiSpec("warrant_days_mean", "lower", "warrant needed to granted, days"),
+    KpiSpec("warrant_days_p90", "lower", "warrant needed to granted, 90th percentile, days"),
+    KpiSpec("warrant_days_p95", "lower", "warrant needed to granted, 95th percentile, days"),
+    KpiSpec("warrant_days_max", "lower", "warrant needed to granted, longest, days"),
+    KpiSpec("safeguarding_days_mean", "lower", "referral to first safeguarding action, "
+            "highest-risk cases, days"),
+    KpiSpec("end_to_end_days_mean", "lower", "referral to case closed, days"),
+    KpiSpec("end_to_end_days_p90", "lower", "referral to case closed, 90th percentile, days"),
+    KpiSpec("substandard_rate", "lower", "share of graded cases requiring improvement or "
+            "inadequate"),
+    KpiSpec("inadequate_rate", "lower", "share of graded cases inadequate"),
+    KpiSpec("serious_concern_rate", "lower", "share of graded cases with a serious concern"),
+    KpiSpec("evidence_lost_rate", "lower", "share of graded cases where delay lost evidence"),
+    KpiSpec("harm_events", "lower", "further harm events while suspects were at large"),
+    KpiSpec("untrained_allocation_rate", "lower", "share of allocated cases given to an "
+            "untrained officer"),
+    KpiSpec("open_cases_end", "lower", "referrals and cases still open at the end"),
+    KpiSpec("detective_utilisation", "none", "share of trained detectives' time spent on "
+            "casework"),
+    KpiSpec("detective_vacancy_rate", "lower", "trained posts vacant, time average"),
+    KpiSpec("self_assessed_good_rate", "none", "share of graded cases the force's audit "
+            "grades good"),
+    KpiSpec("custody_cells_rate", "lower", "share of children charged and refused bail held "
+            "in police cells"),
+    KpiSpec("custody_cell_hours_mean", "lower", "hours in cells per child held, hours"),
+)
+
+INSPECTION_KPIS: tuple[tuple[str, str, str], ...] = (
+    ("substandard_rate", "lower", "share of the inspection sample substandard"),
+    ("inadequate_rate", "lower", "share of the inspection sample inadequate"),
+    ("serious_concern_rate", "lower", "share of the inspection sample with a serious concern"),
+    ("open_rate", "none", "share of the inspection sample still open"),
+    ("dual_force_good_rate", "none", "dual-graded sample: share the force grades good"),
+    ("dual_force_good_agreed_rate", "higher", "dual-graded sample: of the force's good, share "
+     "inspectors grade good"),
+    ("dual_force_inadequate_rate", "none", "dual-graded sample: share the force grades "
+     "inadequate"),
+    ("dual_substandard_rate", "lower", "dual-graded sample: share inspectors grade substandard"),
+)
+
+
+def kpi_specs(scenario: Scenario) -> list[KpiSpec]:
+    """Every KPI a run of ``scenario`` reports, in report order."""
+    specs = list(CORE_KPIS)
+    for risk in scenario.risk_levels:
+        for stat in ("mean", "p90", "p95", "max"):
+            specs.append(
+                KpiSpec(f"allocation_days_{stat}_risk_{risk}", "lower",
+                        f"referral to officer, {stat}, {risk}-risk cases, days")
+            )
+    for cat, spec in scenario.categories.items():
+        if spec.warrant_rate > 0:
+            for stat in ("mean", "p90", "p95", "max"):
+                specs.append(
+                    KpiSpec(f"warrant_days_{stat}_category_{cat}", "lower",
+                            f"warrant needed to granted, {stat}, {cat}, days")
+                )
+    for rule in RULE_NAMES:
+        if rule in scenario.grading.rules:
+            specs.append(
+                KpiSpec(f"rule_{rule}_rate", "lower", f"share of graded cases breaking {rule}")
+            )
+    for inspection in scenario.inspections:
+        if inspection.day <= scenario.end_day:
+            for key, better, text in INSPECTION_KPIS:
+                if key.startswith("dual_") and inspection.dual_graded_size == 0:
+                    continue
+                specs.append(KpiSpec(f"{inspection.name}_{key}", better,
+                                     f"{text} ({inspection.name}, day {inspection.day:g})"))
+    return specs
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if x.size else math.nan
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return float(np.percentile(x, q)) if x.size else math.nan
+
+
+def _max(x: np.ndarray) -> float:
+    return float(np.max(x)) if x.size else math.nan
+
+
+def _stats(prefix: str, x: np.ndarray, suffix: str = "") -> dict[str, float]:
+    return {
+        f"{prefix}_mean{suffix}": _mean(x),
+        f"{prefix}_p90{suffix}": _pct(x, 90),
+        f"{prefix}_p95{suffix}": _pct(x, 95),
+        f"{prefix}_max{suffix}": _max(x),
+    }
+
+
+def case_table(records: ReplicationRecords) -> dict[str, np.ndarray]:
+    """Police cases as columns (one row per case)."""
+    cases = records.cases
+    n = len(cases)
+
+    def col(attr: str, dtype=float) -> np.ndarray:
+        return np.fromiter((getattr(c, attr) for c in cases), dtype, n)
+
+    table = {
+        "id": col("id", np.int64),
+        "category": col("category", np.int32),
+        "true_risk": col("true_risk", np.int32),
+        "triaged_risk": col("triaged_risk", np.int32),
+        "referral_day": col("referral_day"),
+        "triage_day": col("triage_day"),
+        "allocated_day": col("allocated_day"),
+        "safeguarding_day": col("safeguarding_day"),
+        "warrant_needed_day": col("warrant_needed_day"),
+        "warrant_granted_day": col("warrant_granted_day"),
+        "warrant_executed_day": col("warrant_executed_day"),
+        "closed_day": col("closed_day"),
+        "untrained_officer": col("untrained_officer", bool),
+        "complex": col("complex", bool),
+        "evidence_lost": col("evidence_lost", bool),
+        "harm_events": col("harm_events", np.int64),
+        "custody_refused_bail": col("custody_refused_bail", bool),
+        "custody_in_cells": col("custody_in_cells", bool),
+        "custody_cell_hours": col("custody_cell_hours"),
+        "grade": np.array([c.grade for c in cases], dtype=object),
+        "force_grade": np.array([c.force_grade for c in cases], dtype=object),
+        "serious_concern": col("serious_concern", bool),
+        "rules_broken": np.array([";".join(c.rules_broken) for c in cases], dtype=object),
+    }
+    return table
+
+
+def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
+    """All KPIs of one replication, by name (see :func:`kpi_specs`)."""
+    sc = records.scenario
+    lo, hi = records.warmup_day, records.end_day
+
+    def inside(days: np.ndarray) -> np.ndarray:
+        return (days >= lo) & (days <= hi)
+
+    ref = records.referrals
+    out: dict[str, float] = {}
+    out["referrals"] = float(np.count_nonzero(inside(ref["referral_day"])))
+    triaged = inside(ref["triage_day"])
+    out["cases_opened"] = float(np.count_nonzero(triaged & ref["is_case"]))
+    triage_days = (ref["triage_day"] - ref["referral_day"])[triaged]
+    out["triage_days_mean"] = _mean(triage_days)
+    out["triage_days_p90"] = _pct(triage_days, 90)
+
+    t = case_table(records)
+    allocated = inside(t["allocated_day"])
+    alloc_days = (t["allocated_day"] - t["referral_day"])[allocated]
+    out.update(_stats("allocation_days", alloc_days))
+    for i, risk in enumerate(sc.risk_levels):
+        sel = allocated & (t["true_risk"] == i)
+        out.update(_stats("allocation_days", (t["allocated_day"] - t["referral_day"])[sel],
+                          f"_risk_{risk}"))
+    granted = inside(t["warrant_granted_day"])
+    warrant_days = t["warrant_granted_day"] - t["warrant_needed_day"]
+    out.update(_stats("warrant_days", warrant_days[granted]))
+    for i, (cat, spec) in enumerate(sc.categories.items()):
+        if spec.warrant_rate > 0:
+            sel = granted & (t["category"] == i)
+            out.update(_stats("warrant_days", warrant_days[sel], f"_category_{cat}"))
+    safeguarded = inside(t["safeguarding_day"]) & (t["true_risk"] == 0)
+    out["safeguarding_days_mean"] = _mean((t["safeguarding_day"] - t["referral_day"])[safeguarded])
+    closed = inside(t["closed_day"])
+    e2e = (t["closed_day"] - t["referral_day"])[closed]
+    out["end_to_end_days_mean"] = _mean(e2e)
+    out["end_to_end_days_p90"] = _pct(e2e, 90)
+    grades = t["grade"][closed]
+    out["substandard_rate"] = _mean(grades != "good")
+    out["inadequate_rate"] = _mean(grades == "inadequate")
+    out["serious_concern_rate"] = _mean(t["serious_concern"][closed])
+    out["evidence_lost_rate"] = _mean(t["evidence_lost"][closed])
+    out["harm_events"] = float(records.harm_events)
+    out["untrained_allocation_rate"] = _mean(t["untrained_officer"][allocated])
+    open_cases = np.count_nonzero(np.isnan(t["closed_day"]))
+    untriaged = np.count_nonzero(np.isnan(ref["triage_day"]))
+    out["open_cases_end"] = float(open_cases + untriaged)
+    avail = records.trained_available_days
+    out["detective_utilisation"] = records.trained_busy_days / avail if avail > 0 else math.nan
+    ts = records.timeseries
+    in_window = inside(ts["day"]) if "day" in ts else np.zeros(0, bool)
+    out["detective_vacancy_rate"] = _mean(ts["trained_vacancy_rate"][in_window])
+    out["self_assessed_good_rate"] = _mean(t["force_grade"][closed] == "good")
+    custody = inside(t["referral_day"]) & t["custody_refused_bail"]
+    out["custody_cells_rate"] = _mean(t["custody_in_cells"][custody])
+    out["custody_cell_hours_mean"] = _mean(t["custody_cell_hours"][custody & t["custody_in_cells"]])
+    rules_closed = t["rules_broken"][closed]
+    for rule in RULE_NAMES:
+        if rule in sc.grading.rules:
+            out[f"rule_{rule}_rate"] = _mean(
+                np.array([rule in r.split(";") for r in rules_closed], dtype=bool)
+            )
+    for inspection in sc.inspections:
+        if inspection.day > sc.end_day:
+            continue
+        result = records.inspections.get(inspection.name, {})
+        for key, _, _ in INSPECTION_KPIS:
+            if key.startswith("dual_") and inspection.dual_graded_size == 0:
+                continue
+            out[f"{inspection.name}_{key}"] = float(result.get(key, math.nan))
+    return {spec.name: out.get(spec.name, math.nan) for spec in kpi_specs(sc)}

@@ -1,0 +1,102 @@
+"""Measures: levers switched on at a day and ramped, applied by replacing the scenario.
+
+Each measure captures the values of its parameters when it starts and moves them linearly
+to their targets over ``ramp_days`` in weekly steps (one step when ``ramp_days`` is 0).
+After each step the model reacts to what changed: staff pools are resized, officers hired,
+allocation re-run. Everything else is read from the current scenario where it is used. When
+two measures change the same parameter, the one applied later wins.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.schema import Measure, Scenario
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+
+RAMP_STEP_DAYS = 7.0
+
+
+def measures_process(model: Model):
+    """SimPy process starting one sub-process per measure."""
+    for measure in model.scenario.measures:
+        model.env.process(_one_measure(model, measure))
+    yield model.env.timeout(0)
+
+
+def _one_measure(model: Model, measure: Measure):
+    env = model.env
+    yield env.timeout(measure.day)
+    data = scenario_to_dict(model.scenario)
+    start = {p: get_path(data, p) for p in (*measure.set, *measure.add)}
+    targets: dict[str, Any] = dict(measure.set)
+    for path, amount in measure.add.items():
+        targets[path] = start[path] + amount
+    if measure.action == "review_open_high_risk":
+        review_open_high_risk(model)
+    if not targets:
+        return
+    steps = max(1, math.ceil(measure.ramp_days / RAMP_STEP_DAYS))
+    for k in range(1, steps + 1):
+        strength = k / steps
+        changes = {p: _between(start[p], targets[p], strength) for p in targets}
+        apply_changes(model, changes, measure)
+        if k < steps:
+            yield env.timeout(measure.ramp_days / steps)
+
+
+def _between(start: Any, target: Any, strength: float) -> Any:
+    if isinstance(target, bool) or target is None or start is None:
+        return target
+    value = start + (target - start) * strength
+    if isinstance(start, int) and not isinstance(start, bool):
+        return int(round(value))
+    return value
+
+
+def apply_changes(model: Model, changes: dict[str, Any], measure: Measure) -> None:
+    """Replace the model's scenario and let the stages react."""
+    old = model.scenario
+    new = with_changes(old, changes, source=f"measure {measure.name!r}")
+    model.scenario = new
+    react(model, old, new)
+
+
+def react(model: Model, old: Scenario, new: Scenario) -> None:
+    """Resize pools, hire officers and re-run allocation after a change of parameters."""
+    model.triage.set_capacity(new.triage.staff)
+    model.supervisors.set_capacity(new.warrants.supervisors)
+    model.execution_teams.set_capacity(new.warrants.execution_teams)
+    model.examiners.set_capacity(new.warrants.forensics_examiners)
+    for trained, group_name in ((True, "trained"), (False, "untrained")):
+        delta = getattr(new.officers, group_name).count - getattr(old.officers, group_name).count
+        if delta:
+            model.workforce.change_count(trained, delta)
+    if old.allocation.untrained_after_days != new.allocation.untrained_after_days:
+        model.allocator.policy_changed()
+    model.allocator.rebuild()
+    model.allocator.allocate()
+
+
+def review_open_high_risk(model: Model) -> None:
+    """Review every open case whose true risk is the highest level.
+
+    The review corrects an under-graded triage (re-prioritising a waiting case) and takes
+    the first safeguarding action now where none has been taken.
+    """
+    now = model.env.now
+    for case in model.cases:
+        if case.true_risk != 0 or not case.is_open:
+            continue
+        if case.triaged_risk != case.true_risk:
+            case.triaged_risk = case.true_risk
+            model.allocator.reprioritise(case)
+        if math.isnan(case.safeguarding_day):
+            case.safeguarding_day = now
+            if case.pending and case.pending[0] == "safeguarding":
+                case.safeguarding_hours = 0.0
+    model.allocator.allocate()

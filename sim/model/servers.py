@@ -1,0 +1,66 @@
+"""A pool of identical servers with a priority queue and a capacity that can change.
+
+SimPy's ``PriorityResource`` has a fixed capacity; measures add triage staff or warrant
+teams part-way through a run, so stages use this pool instead. Jobs are served in order of
+``(priority, arrival order)``; lower priority values go first; service is non-preemptive.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from itertools import count
+
+import simpy
+
+
+class ServerPool:
+    """``capacity`` servers; ``submit`` a job with its service time (days) and a callback."""
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        if capacity < 0:
+            raise ValueError('"capacity" must be >= 0')
+        self.env = env
+        self._capacity = capacity
+        self.busy = 0
+        self._queue: list[tuple[float, int, float, Callable[[], None]]] = []
+        self._order = count()
+        self.busy_time_days = 0.0
+        self._last_change = env.now
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    @property
+    def queue_length(self) -> int:
+        return len(self._queue)
+
+    def set_capacity(self, capacity: int) -> None:
+        """Change the number of servers; a reduction lets jobs in service finish."""
+        self._capacity = max(0, int(capacity))
+        self._start_waiting()
+
+    def submit(self, priority: float, service_days: float, on_done: Callable[[], None]) -> None:
+        """Queue a job; ``on_done`` runs when its service ends."""
+        heapq.heappush(self._queue, (priority, next(self._order), service_days, on_done))
+        self._start_waiting()
+
+    def _account(self) -> None:
+        now = self.env.now
+        self.busy_time_days += self.busy * (now - self._last_change)
+        self._last_change = now
+
+    def _start_waiting(self) -> None:
+        while self._queue and self.busy < self._capacity:
+            _, _, service_days, on_done = heapq.heappop(self._queue)
+            self._account()
+            self.busy += 1
+            done = self.env.timeout(service_days)
+            done.callbacks.append(lambda _ev, cb=on_done: self._finish(cb))
+
+    def _finish(self, on_done: Callable[[], None]) -> None:
+        self._account()
+        self.busy -= 1
+        on_done()
+        self._start_waiting()

@@ -1,0 +1,152 @@
+"""Probability distributions a scenario can name for durations and amounts of work.
+
+Each distribution is an immutable configuration object that knows its own mean and
+variance (so validation tests can compare against theory) and draws variates from a
+numpy ``Generator`` that is passed in. The unit is whatever the field holding the
+distribution says (hours of work, days of delay).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def mean(self) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def variance(self) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def scaled(self, factor: float) -> _Dist:
+        """Return the same shape of distribution with its mean multiplied by ``factor``."""
+        raise NotImplementedError  # pragma: no cover - overridden
+
+
+class Fixed(_Dist):
+    """Always ``value``."""
+
+    kind: Literal["fixed"] = "fixed"
+    value: float = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    @property
+    def variance(self) -> float:
+        return 0.0
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.value
+
+    def scaled(self, factor: float) -> Fixed:
+        return Fixed(value=self.value * factor)
+
+
+class Exponential(_Dist):
+    """Exponential with the given ``mean``."""
+
+    kind: Literal["exponential"] = "exponential"
+    mean_value: float = Field(gt=0, alias="mean")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_value
+
+    @property
+    def variance(self) -> float:
+        return self.mean_value**2
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean_value))
+
+    def scaled(self, factor: float) -> Exponential:
+        return Exponential(mean=self.mean_value * factor)
+
+
+class _MeanCv(_Dist):
+    mean_value: float = Field(gt=0, alias="mean")
+    cv: float = Field(gt=0, description="coefficient of variation: std / mean")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_value
+
+    @property
+    def variance(self) -> float:
+        return (self.cv * self.mean_value) ** 2
+
+    def scaled(self, factor: float):
+        return type(self)(mean=self.mean_value * factor, cv=self.cv)
+
+
+class Lognormal(_MeanCv):
+    """Lognormal with the given ``mean`` and coefficient of variation ``cv``."""
+
+    kind: Literal["lognormal"] = "lognormal"
+
+    def sample(self, rng: np.random.Generator) -> float:
+        sigma2 = math.log1p(self.cv**2)
+        mu = math.log(self.mean_value) - sigma2 / 2
+        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+
+
+class Gamma(_MeanCv):
+    """Gamma with the given ``mean`` and coefficient of variation ``cv``."""
+
+    kind: Literal["gamma"] = "gamma"
+
+    def sample(self, rng: np.random.Generator) -> float:
+        shape = 1.0 / self.cv**2
+        return float(rng.gamma(shape, self.mean_value / shape))
+
+
+class Uniform(_Dist):
+    """Uniform on [``low``, ``high``]."""
+
+    kind: Literal["uniform"] = "uniform"
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError("high must be >= low")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def variance(self) -> float:
+        return (self.high - self.low) ** 2 / 12
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+    def scaled(self, factor: float) -> Uniform:
+        return Uniform(low=self.low * factor, high=self.high * factor)
+
+
+Distribution = Annotated[
+    Fixed | Exponential | Lognormal | Gamma | Uniform,
+    Field(discriminator="kind"),
+]
+"""A duration or amount of work: ``{kind: exponential|fixed|lognormal|gamma|uniform, ...}``."""

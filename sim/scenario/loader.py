@@ -1,0 +1,195 @@
+"""Read scenario files: YAML, ``extends:`` inheritance, ``--set`` overrides, validation."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.errors import InputError
+from sim.scenario.schema import Scenario
+
+_DIST_TAGS = {"fixed", "exponential", "lognormal", "gamma", "uniform"}
+_MAX_EXTENDS_DEPTH = 10
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping from ``path``; raise :class:`InputError` naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", file=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "YAML"
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"{where}: {problem}", file=str(path)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of scenario keys at the top level", file=str(path))
+    return data
+
+
+def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``changes`` merged in: mappings merge, everything else replaces."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def resolve_extends(path: Path, _depth: int = 0) -> dict[str, Any]:
+    """Read ``path`` and merge it over the file its ``extends:`` names, recursively."""
+    if _depth > _MAX_EXTENDS_DEPTH:
+        raise InputError("extends: chain too deep (a cycle?)", file=str(path), key="extends")
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise InputError("expected a file path", file=str(path), key="extends")
+    parent_path = (path.parent / parent).resolve()
+    if not parent_path.exists():
+        raise InputError(f"file {parent!r} not found", file=str(path), key="extends")
+    return deep_merge(resolve_extends(parent_path, _depth + 1), data)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``key.path=value``; the value is read as a YAML scalar (``3``, ``0.5``, ``null``)."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(f"expected key.path=value, got {text!r}", key="--set")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key, value
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, *, source: str = "--set") -> None:
+    """Set ``value`` at dotted ``path`` in nested dicts/lists, creating mappings as needed."""
+    parts = path.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise InputError(
+                    f"expected a list index below {len(node)}, got {part!r}",
+                    file=source,
+                    key=".".join(parts[: i + 1]),
+                )
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                if node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
+        else:
+            raise InputError(
+                "expected a mapping to hold this key, found a value",
+                file=source,
+                key=".".join(parts[: i + 1]),
+            )
+
+
+def _format_loc(loc: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p in _DIST_TAGS))
+
+
+def validation_message(err: Mapping[str, Any]) -> tuple[str, str]:
+    """Turn one pydantic error into (key path, what was expected)."""
+    key = _format_loc(err.get("loc", ()))
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "invalid value"))
+    if kind == "extra_forbidden":
+        return key, "unknown key (check the spelling; `sim schema` lists the keys)"
+    if kind == "missing":
+        return key, "required key is missing"
+    if kind == "union_tag_invalid":
+        return key, "expected kind to be one of " + ", ".join(sorted(_DIST_TAGS))
+    if kind == "union_tag_not_found":
+        return key, "expected a distribution with a 'kind' key"
+    msg = msg.removeprefix("Value error, ")
+    msg = msg.replace("Input should be ", "expected ")
+    got = err.get("input")
+    if kind not in ("value_error", "assertion_error") and not isinstance(got, dict | list):
+        msg = f"{msg} (got {json.dumps(got, default=str)})"
+    return key, msg
+
+
+def validate(data: Mapping[str, Any], *, source: str) -> Scenario:
+    """Validate a resolved mapping into a :class:`Scenario`; errors name ``source``."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key, message = validation_message(first)
+        if key:
+            raise InputError(message, file=source, key=key) from None
+        # model-level checks already carry the key path in their message
+        raise InputError(message, file=source) from None
+
+
+def load_scenario_data(
+    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Read, resolve ``extends:`` and apply overrides; return the raw mapping (not validated)."""
+    path = Path(path)
+    data = resolve_extends(path)
+    for key, value in _iter_overrides(overrides):
+        set_path(data, key, value)
+    return data
+
+
+def _iter_overrides(overrides: Mapping[str, Any] | Iterable[str] | None):
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return list(overrides.items())
+    return [parse_override(o) for o in overrides]
+
+
+def load_scenario(
+    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
+) -> Scenario:
+    """Load, resolve and validate a scenario file.
+
+    Parameters
+    ----------
+    path:
+        The YAML file.
+    overrides:
+        Changes by key path, as a mapping (``{"triage.staff": 40}``) or as ``key=value``
+        strings (``["triage.staff=40"]``), applied after ``extends:``.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the key path and what was expected.
+    """
+    data = load_scenario_data(path, overrides)
+    scenario = validate(data, source=str(path))
+    from sim.scenario.overrides import check_measures
+
+    check_measures(scenario, source=str(path))
+    return scenario
