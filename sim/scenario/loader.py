@@ -150,18 +150,7 @@ def validate(data: Mapping[str, Any], *, source: str) -> Scenario:
         raise InputError(message, file=source) from None
 
 
-def load_scenario_data(
-    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
-) -> dict[str, Any]:
-    """Read, resolve ``extends:`` and apply overrides; return the raw mapping (not validated)."""
-    path = Path(path)
-    data = resolve_extends(path)
-    for key, value in _iter_overrides(overrides):
-        set_path(data, key, value)
-    return data
-
-
-def _iter_overrides(overrides: Mapping[str, Any] | Iterable[str] | None):
+def _iter_overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[tuple[str, Any]]:
     if overrides is None:
         return []
     if isinstance(overrides, Mapping):
@@ -180,16 +169,19 @@ def load_scenario(
         The YAML file.
     overrides:
         Changes by key path, as a mapping (``{"triage.staff": 40}``) or as ``key=value``
-        strings (``["triage.staff=40"]``), applied after ``extends:``.
+        strings (``["triage.staff=40"]``), applied after ``extends:``. Each path must name
+        an existing value of the resolved scenario (defaults included).
 
     Raises
     ------
     InputError
         One line naming the file, the key path and what was expected.
     """
-    data = load_scenario_data(path, overrides)
-    scenario = validate(data, source=str(path))
-    from sim.scenario.overrides import check_measures
+    from sim.scenario.overrides import apply_overrides, check_measures
 
+    path = Path(path)
+    data = resolve_extends(path)
+    scenario = validate(data, source=str(path))
+    scenario = apply_overrides(scenario, _iter_overrides(overrides), file=str(path))
     check_measures(scenario, source=str(path))
     return scenario

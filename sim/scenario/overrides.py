@@ -17,18 +17,30 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 def get_path(data: Any, path: str, *, source: str = "scenario") -> Any:
     """Value at dotted ``path`` in nested dicts/lists; :class:`InputError` if absent."""
     node = data
-    for i, part in enumerate(path.split(".")):
-        key = ".".join(path.split(".")[: i + 1])
+    parts = path.split(".")
+    for i, part in enumerate(parts):
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise InputError("no such list index", file=source, key=key)
+                raise InputError(
+                    f"no such list index {part!r} (the list has {len(node)} items)",
+                    file=source,
+                    key=path,
+                )
             node = node[int(part)]
         elif isinstance(node, dict):
             if part not in node:
-                raise InputError("no such key", file=source, key=key)
+                where = ".".join(parts[:i]) or "the top level"
+                choices = ", ".join(sorted(node)) if len(node) <= 20 else "see `sim schema`"
+                raise InputError(
+                    f"no key {part!r} in {where} (expected one of: {choices})",
+                    file=source,
+                    key=path,
+                )
             node = node[part]
         else:
-            raise InputError("no such key (parent is a value)", file=source, key=key)
+            raise InputError(
+                f"{'.'.join(parts[:i])} is a single value, not a section", file=source, key=path
+            )
     return node
 
 
@@ -47,6 +59,21 @@ def with_changes(
         get_path(data, path, source=source)
         set_path(data, path, value, source=source)
     return validate(data, source=source)
+
+
+def apply_overrides(
+    scenario: Scenario, overrides: list[tuple[str, Any]], *, file: str
+) -> Scenario:
+    """Apply ``--set`` overrides; errors name the file and the option."""
+    if not overrides:
+        return scenario
+    data = scenario_to_dict(scenario)
+    from sim.scenario.loader import set_path, validate
+
+    for path, value in overrides:
+        get_path(data, path, source=f"{file}: --set")
+        set_path(data, path, value, source=f"{file}: --set")
+    return validate(data, source=f"{file}: --set")
 
 
 def check_measures(scenario: Scenario, *, source: str) -> None:

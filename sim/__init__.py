@@ -1,0 +1,25 @@
+"""caseflow-sim: a discrete-event model of child-protection case handling in a police force.
+
+The Python API mirrors the command line and returns data, never prints::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/baseline.yaml", overrides={"triage.staff": 12})
+    result = sim.run(scenario, replications=10, seed=2016, workers=2)
+    result.summary["allocation_days_mean"]   # {"mean", "std", "ci_low", "ci_high", "n", ...}
+"""
+
+from sim.errors import InputError, RunError
+from sim.runner import RunResult, run
+from sim.scenario import Scenario, load_scenario, with_changes
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "RunError",
+    "RunResult",
+    "Scenario",
+    "load_scenario",
+    "run",
+    "with_changes",
+]

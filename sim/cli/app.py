@@ -1,0 +1,34 @@
+"""The `sim` command: one module per command, registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from sim.cli import run_cmd, schema_cmd, validate_cmd
+
+app = typer.Typer(
+    name="sim",
+    help="Simulate child-protection case handling in a police force and test emergency measures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def register(name: str, fn, examples: str = "") -> None:
+    """Add a command, with its examples at the end of its --help."""
+    app.command(name, epilog=examples.strip() if examples else None)(fn)
+
+
+register("run", run_cmd.run_command, run_cmd.EXAMPLES)
+register("validate", validate_cmd.validate_command, validate_cmd.EXAMPLES)
+register("schema", schema_cmd.schema_command, schema_cmd.EXAMPLES)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,156 @@
+"""Pieces every command shares: options, the one error path, progress, tables."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from sim.errors import InputError, RunError
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario YAML file.", show_default=False, dir_okay=False)
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        help="Override a scenario value by key path, e.g. --set triage.staff=12 (repeatable).",
+        show_default=False,
+    ),
+]
+RepsOpt = Annotated[
+    int | None, typer.Option("--reps", "-r", min=1, help="Replications (default: scenario's).")
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Run seed (default: scenario's).")]
+DaysOpt = Annotated[
+    float | None,
+    typer.Option("--days", min=0.001, help="Measured horizon after warm-up, days."),
+]
+WarmupOpt = Annotated[float | None, typer.Option("--warmup", min=0, help="Warm-up, days.")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="Local worker processes (default: one per core)."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing results folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """Print one error line and exit."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The one error path: bad input exits 2, a failed run 1, each with one line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except InputError as exc:
+            fail(_one_line(str(exc)), EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_FAILED)
+        except RunError as exc:
+            fail(f"run failed: {_one_line(str(exc))}", EXIT_FAILED)
+        except Exception as exc:  # noqa: BLE001 - the CLI turns any failure into one line
+            if os.environ.get("SIM_DEBUG"):
+                raise
+            fail(
+                f"run failed: {type(exc).__name__}: {_one_line(str(exc))} "
+                "(set SIM_DEBUG=1 for a traceback)",
+                EXIT_FAILED,
+            )
+
+    return wrapper
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def show_progress() -> bool:
+    """Progress bars only on a terminal."""
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """Yield a ``progress(done, total)`` callback drawing a bar, or ``None`` when piped."""
+    if not show_progress():
+        yield None
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int, total_: int) -> None:
+            bar.update(task, completed=done, total=total_)
+
+        yield update
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if value != value:
+            return "–"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}g}" if abs(value) < 1 else f"{value:,.{digits - 1}f}"
+    return str(value)
+
+
+def summary_table(title: str, summary: dict[str, dict[str, Any]], names: list[str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("KPI")
+    table.add_column("mean", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("n", justify="right")
+    table.add_column("better")
+    for name in names:
+        s = summary[name]
+        ci = "–" if s["ci_low"] is None else f"{fmt(s['ci_low'])} – {fmt(s['ci_high'])}"
+        table.add_row(name, fmt(s["mean"]), ci, str(s["n"]), s["better"])
+    return table
+
+
+def print_json(data: Any) -> None:
+    from sim.results import _clean
+
+    sys.stdout.write(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n")

@@ -1,0 +1,110 @@
+"""`sim run`: replications of a scenario into a results folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import (
+    DaysOpt,
+    ForceOpt,
+    JsonOpt,
+    RepsOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    WarmupOpt,
+    WorkersOpt,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    progress_bar,
+    summary_table,
+)
+from sim.errors import InputError
+from sim.kpis import CORE_KPIS
+from sim.results import write_results
+from sim.runner import resolve_run_settings, run, summary_dict
+from sim.scenario import load_scenario
+
+EXAMPLES = """
+Examples:
+
+  sim run scenarios/baseline.yaml
+
+  sim run scenarios/baseline.yaml --reps 20 --seed 7 --workers 2 --out results/b20
+
+  sim run scenarios/baseline.yaml --set triage.staff=12 --set officers.trained.count=450
+
+  sim run scenarios/baseline.yaml --json > summary.json
+"""
+
+
+@handle_errors
+def run_command(
+    scenario: ScenarioArg,
+    set_: SetOpt = None,
+    reps: RepsOpt = None,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    warmup: WarmupOpt = None,
+    workers: WorkersOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Results folder (default: results/<scenario name>)."),
+    ] = None,
+    force: ForceOpt = False,
+    case_log: Annotated[
+        bool, typer.Option("--case-log", help="Also write cases.csv, one row per case.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a scenario's replications and write its results folder.
+
+    Prints a KPI table with 95% confidence intervals and writes manifest.json,
+    scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
+    """
+    sc = load_scenario(scenario, overrides=set_ or [])
+    sc = resolve_run_settings(
+        sc,
+        replications=reps,
+        seed=seed,
+        horizon_days=days,
+        warmup_days=warmup,
+        case_log=case_log or None,
+    )
+    target = out if out is not None else Path("results") / sc.name
+    if target.exists() and not force:
+        raise InputError(
+            "results folder already exists (use --force to overwrite, or --out)", file=str(target)
+        )
+    with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
+        result = run(sc, workers=workers, progress=progress)
+    write_results(result, target, force=force, command=["sim", "run", *sys.argv[2:]])
+    if as_json:
+        print_json(summary_dict(result))
+        return
+    core = {k.name for k in CORE_KPIS}
+    names = [
+        n
+        for n in result.kpi_names
+        if show_all or n in core or n.startswith(tuple(i.name for i in sc.inspections))
+    ]
+    title = (
+        f"{sc.name}: {len(result.replications)} replications, seed {result.seed}, "
+        f"{sc.run.horizon_days:g} days after {sc.run.warmup_days:g} days warm-up"
+    )
+    console.print(summary_table(title, result.summary, names))
+    rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else 0
+    err_console.print(
+        f"wrote {target}/ in {result.wall_seconds:.1f} s "
+        f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
+        highlight=False,
+    )

@@ -1,0 +1,49 @@
+"""`sim schema`: the JSON Schema of the scenario format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import err_console, handle_errors
+from sim.scenario.schema import Scenario
+
+EXAMPLES = """
+Examples:
+
+  sim schema > scenario.schema.json
+
+  sim schema --out .vscode/scenario.schema.json
+
+Point your editor's YAML extension at the file to complete and check scenario files.
+"""
+
+
+def scenario_json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of a scenario file."""
+    schema = Scenario.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "caseflow-sim scenario"
+    schema.setdefault("properties", {})["extends"] = {
+        "type": "string",
+        "description": "another scenario file this one changes (path relative to this file)",
+    }
+    return schema
+
+
+@handle_errors
+def schema_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format."""
+    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {out}", highlight=False)
