@@ -37,26 +37,36 @@ CORE_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("warrant_days_p90", "lower", "warrant needed to granted, 90th percentile, days"),
     KpiSpec("warrant_days_p95", "lower", "warrant needed to granted, 95th percentile, days"),
     KpiSpec("warrant_days_max", "lower", "warrant needed to granted, longest, days"),
-    KpiSpec("safeguarding_days_mean", "lower", "referral to first safeguarding action, "
-            "highest-risk cases, days"),
+    KpiSpec(
+        "safeguarding_days_mean",
+        "lower",
+        "referral to first safeguarding action, highest-risk cases, days",
+    ),
     KpiSpec("end_to_end_days_mean", "lower", "referral to case closed, days"),
     KpiSpec("end_to_end_days_p90", "lower", "referral to case closed, 90th percentile, days"),
-    KpiSpec("substandard_rate", "lower", "share of graded cases requiring improvement or "
-            "inadequate"),
+    KpiSpec(
+        "substandard_rate", "lower", "share of graded cases requiring improvement or inadequate"
+    ),
     KpiSpec("inadequate_rate", "lower", "share of graded cases inadequate"),
     KpiSpec("serious_concern_rate", "lower", "share of graded cases with a serious concern"),
     KpiSpec("evidence_lost_rate", "lower", "share of graded cases where delay lost evidence"),
     KpiSpec("harm_events", "lower", "further harm events while suspects were at large"),
-    KpiSpec("untrained_allocation_rate", "lower", "share of allocated cases given to an "
-            "untrained officer"),
+    KpiSpec(
+        "untrained_allocation_rate",
+        "lower",
+        "share of allocated cases given to an untrained officer",
+    ),
     KpiSpec("open_cases_end", "lower", "referrals and cases still open at the end"),
-    KpiSpec("detective_utilisation", "none", "share of trained detectives' time spent on "
-            "casework"),
+    KpiSpec("detective_utilisation", "none", "share of trained detectives' time spent on casework"),
     KpiSpec("detective_vacancy_rate", "lower", "trained posts vacant, time average"),
-    KpiSpec("self_assessed_good_rate", "none", "share of graded cases the force's audit "
-            "grades good"),
-    KpiSpec("custody_cells_rate", "lower", "share of children charged and refused bail held "
-            "in police cells"),
+    KpiSpec(
+        "self_assessed_good_rate", "none", "share of graded cases the force's audit grades good"
+    ),
+    KpiSpec(
+        "custody_cells_rate",
+        "lower",
+        "share of children charged and refused bail held in police cells",
+    ),
     KpiSpec("custody_cell_hours_mean", "lower", "hours in cells per child held, hours"),
 )
 
@@ -66,10 +76,12 @@ INSPECTION_KPIS: tuple[tuple[str, str, str], ...] = (
     ("serious_concern_rate", "lower", "share of the inspection sample with a serious concern"),
     ("open_rate", "none", "share of the inspection sample still open"),
     ("dual_force_good_rate", "none", "dual-graded sample: share the force grades good"),
-    ("dual_force_good_agreed_rate", "higher", "dual-graded sample: of the force's good, share "
-     "inspectors grade good"),
-    ("dual_force_inadequate_rate", "none", "dual-graded sample: share the force grades "
-     "inadequate"),
+    (
+        "dual_force_good_agreed_rate",
+        "higher",
+        "dual-graded sample: of the force's good, share inspectors grade good",
+    ),
+    ("dual_force_inadequate_rate", "none", "dual-graded sample: share the force grades inadequate"),
     ("dual_substandard_rate", "lower", "dual-graded sample: share inspectors grade substandard"),
 )
 
@@ -80,15 +92,21 @@ def kpi_specs(scenario: Scenario) -> list[KpiSpec]:
     for risk in scenario.risk_levels:
         for stat in ("mean", "p90", "p95", "max"):
             specs.append(
-                KpiSpec(f"allocation_days_{stat}_risk_{risk}", "lower",
-                        f"referral to officer, {stat}, {risk}-risk cases, days")
+                KpiSpec(
+                    f"allocation_days_{stat}_risk_{risk}",
+                    "lower",
+                    f"referral to officer, {stat}, {risk}-risk cases, days",
+                )
             )
     for cat, spec in scenario.categories.items():
         if spec.warrant_rate > 0:
             for stat in ("mean", "p90", "p95", "max"):
                 specs.append(
-                    KpiSpec(f"warrant_days_{stat}_category_{cat}", "lower",
-                            f"warrant needed to granted, {stat}, {cat}, days")
+                    KpiSpec(
+                        f"warrant_days_{stat}_category_{cat}",
+                        "lower",
+                        f"warrant needed to granted, {stat}, {cat}, days",
+                    )
                 )
     for rule in RULE_NAMES:
         if rule in scenario.grading.rules:
@@ -100,8 +118,13 @@ def kpi_specs(scenario: Scenario) -> list[KpiSpec]:
             for key, better, text in INSPECTION_KPIS:
                 if key.startswith("dual_") and inspection.dual_graded_size == 0:
                     continue
-                specs.append(KpiSpec(f"{inspection.name}_{key}", better,
-                                     f"{text} ({inspection.name}, day {inspection.day:g})"))
+                specs.append(
+                    KpiSpec(
+                        f"{inspection.name}_{key}",
+                        better,
+                        f"{text} ({inspection.name}, day {inspection.day:g})",
+                    )
+                )
     return specs
 
 
@@ -185,8 +208,11 @@ def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
     out.update(_stats("allocation_days", alloc_days))
     for i, risk in enumerate(sc.risk_levels):
         sel = allocated & (t["true_risk"] == i)
-        out.update(_stats("allocation_days", (t["allocated_day"] - t["referral_day"])[sel],
-                          f"_risk_{risk}"))
+        out.update(
+            _stats(
+                "allocation_days", (t["allocated_day"] - t["referral_day"])[sel], f"_risk_{risk}"
+            )
+        )
     granted = inside(t["warrant_granted_day"])
     warrant_days = t["warrant_granted_day"] - t["warrant_needed_day"]
     out.update(_stats("warrant_days", warrant_days[granted]))

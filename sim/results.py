@@ -113,8 +113,7 @@ def manifest(result: RunResult, command: list[str] | None = None) -> dict[str, A
             ),
         },
         "kpis": [
-            {"name": s.name, "better": s.better, "description": s.description}
-            for s in result.specs
+            {"name": s.name, "better": s.better, "description": s.description} for s in result.specs
         ],
         "extra": result.extra,
         "resolved_scenario": scenario_to_dict(sc),
@@ -215,9 +214,9 @@ def write_results(
 
 def is_results_folder(path: str | Path) -> bool:
     path = Path(path)
-    return path.is_dir() and (path / "summary.json").is_file() and (
-        path / "manifest.json"
-    ).is_file()
+    return (
+        path.is_dir() and (path / "summary.json").is_file() and (path / "manifest.json").is_file()
+    )
 
 
 def read_summary(path: str | Path) -> dict[str, Any]:

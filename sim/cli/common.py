@@ -45,7 +45,9 @@ SetOpt = Annotated[
 RepsOpt = Annotated[
     int | None, typer.Option("--reps", "-r", min=1, help="Replications (default: scenario's).")
 ]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Run seed (default: scenario's).")]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", min=0, help="Run seed (default: scenario's).")
+]
 DaysOpt = Annotated[
     float | None,
     typer.Option("--days", min=0.001, help="Measured horizon after warm-up, days."),
@@ -61,7 +63,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print one error line and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(
+        f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 

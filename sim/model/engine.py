@@ -8,6 +8,7 @@ never prints, reads files or computes statistics.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import simpy
 
@@ -102,13 +103,18 @@ class Model:
         self.in_triage -= 1
         referral.triage_day = self.env.now
         risk = referral.true_risk
-        if referral.under_grade_draw < self.under_grade_chance() and risk < len(self.risk_names) - 1:
+        if (
+            referral.under_grade_draw < self.under_grade_chance()
+            and risk < len(self.risk_names) - 1
+        ):
             risk += 1
         referral.triaged_risk = risk
         category = self.scenario.categories[self.category_names[referral.category]]
         if referral.case_draw < category.case_rate[self.risk_names[risk]]:
             referral.is_case = True
-            case = self._open_case(referral.category, referral.true_risk, risk, referral.referral_day)
+            case = self._open_case(
+                referral.category, referral.true_risk, risk, referral.referral_day
+            )
             case.triage_day = referral.triage_day
             self.allocator.enqueue(case)
             self.allocator.allocate()

@@ -52,7 +52,10 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
         draws = rng.random(m)
         inspector = g_arr[subsample]
         force = np.array(
-            [force_grade(g, float(u), model.scenario) for g, u in zip(inspector, draws, strict=True)]
+            [
+                force_grade(g, float(u), model.scenario)
+                for g, u in zip(inspector, draws, strict=True)
+            ]
         )
         force_good = force == "good"
         result.update(
@@ -60,7 +63,9 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
                 "dual_graded_size": float(m),
                 "dual_force_good_rate": float(np.mean(force_good)),
                 "dual_force_good_agreed_rate": (
-                    float(np.mean(inspector[force_good] == "good")) if force_good.any() else float("nan")
+                    float(np.mean(inspector[force_good] == "good"))
+                    if force_good.any()
+                    else float("nan")
                 ),
                 "dual_force_inadequate_rate": float(np.mean(force == "inadequate")),
                 "dual_substandard_rate": float(np.mean(inspector != "good")),

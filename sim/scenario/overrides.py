@@ -61,9 +61,7 @@ def with_changes(
     return validate(data, source=source)
 
 
-def apply_overrides(
-    scenario: Scenario, overrides: list[tuple[str, Any]], *, file: str
-) -> Scenario:
+def apply_overrides(scenario: Scenario, overrides: list[tuple[str, Any]], *, file: str) -> Scenario:
     """Apply ``--set`` overrides; errors name the file and the option."""
     if not overrides:
         return scenario
@@ -86,17 +84,13 @@ def check_measures(scenario: Scenario, *, source: str) -> None:
                 try:
                     current = get_path(data, path, source=source)
                 except InputError:
-                    raise InputError(
-                        "no such scenario parameter", file=source, key=key
-                    ) from None
+                    raise InputError("no such scenario parameter", file=source, key=key) from None
                 if isinstance(current, dict | list):
                     raise InputError(
                         "expected the path of a single value, not a section", file=source, key=key
                     )
                 if verb == "add" and not isinstance(current, int | float):
-                    raise InputError(
-                        "add: expected a numeric parameter", file=source, key=key
-                    )
+                    raise InputError("add: expected a numeric parameter", file=source, key=key)
                 if path.startswith(("run.", "risk_levels", "measures", "inspections", "initial_")):
                     raise InputError(
                         "a measure cannot change run settings, risk levels, inspections, "

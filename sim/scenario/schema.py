@@ -303,7 +303,9 @@ class Grading(Frozen):
     def _known_rules(self) -> Grading:
         unknown = sorted(set(self.rules) - set(RULE_NAMES))
         if unknown:
-            raise ValueError(f"unknown rule {unknown[0]!r}; expected one of {', '.join(RULE_NAMES)}")
+            raise ValueError(
+                f"unknown rule {unknown[0]!r}; expected one of {', '.join(RULE_NAMES)}"
+            )
         return self
 
 

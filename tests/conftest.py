@@ -1,0 +1,27 @@
+"""Shared fixtures: small scenarios that run in well under a second per replication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sim
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def small_path() -> Path:
+    return DATA / "small.yaml"
+
+
+@pytest.fixture(scope="session")
+def small(small_path: Path) -> sim.Scenario:
+    return sim.load_scenario(small_path)
+
+
+@pytest.fixture(scope="session")
+def baseline_path() -> Path:
+    return ROOT / "scenarios" / "baseline.yaml"
