@@ -72,7 +72,8 @@ class Officer:
     def take_back_cases(self) -> list[Case]:
         """Leave: hand back every held case not being worked on right now."""
         self.active = False
-        returned = [c for c in self.held if c is not self.working_on]
+        # sorted: set order follows memory addresses, which would break reproducibility
+        returned = sorted((c for c in self.held if c is not self.working_on), key=lambda c: c.id)
         for c in returned:
             self.held.discard(c)
         self._ready.clear()

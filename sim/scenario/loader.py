@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -137,13 +138,33 @@ def validation_message(err: Mapping[str, Any]) -> tuple[str, str]:
     return key, msg
 
 
+def _did_you_mean(unknown: Mapping[str, Any], errors: list[Mapping[str, Any]]) -> str | None:
+    """'unknown key; did you mean X?' when a required sibling key is missing."""
+    loc = tuple(unknown.get("loc", ()))
+    parent, name = loc[:-1], str(loc[-1])
+    missing = [
+        str(e["loc"][-1])
+        for e in errors
+        if e.get("type") == "missing" and tuple(e.get("loc", ()))[:-1] == parent
+    ]
+    close = difflib.get_close_matches(name, missing, n=1)
+    if close:
+        return f"unknown key; did you mean {close[0]!r}?"
+    return None
+
+
 def validate(data: Mapping[str, Any], *, source: str) -> Scenario:
     """Validate a resolved mapping into a :class:`Scenario`; errors name ``source``."""
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # a misspelt key shows up as "unknown" plus "missing": report the unknown one
+        errors.sort(key=lambda e: e.get("type") != "extra_forbidden")
+        first = errors[0]
         key, message = validation_message(first)
+        if first.get("type") == "extra_forbidden":
+            message = _did_you_mean(first, errors) or message
         if key:
             raise InputError(message, file=source, key=key) from None
         # model-level checks already carry the key path in their message

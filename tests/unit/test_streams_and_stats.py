@@ -1,0 +1,54 @@
+"""Random streams (common random numbers) and summary statistics."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from sim.model.streams import Streams, replication_seed
+from sim.stats import half_width, t_interval
+
+
+def test_same_name_same_numbers_regardless_of_creation_order():
+    a = Streams(replication_seed(5, 2))
+    b = Streams(replication_seed(5, 2))
+    _ = b["other"].random(10)  # creating and using another stream first changes nothing
+    assert np.array_equal(a["arrivals:x"].random(5), b["arrivals:x"].random(5))
+
+
+def test_streams_differ_by_name_replication_and_seed():
+    base = Streams(replication_seed(5, 0))["triage"].random(3)
+    assert not np.array_equal(base, Streams(replication_seed(5, 0))["work"].random(3))
+    assert not np.array_equal(base, Streams(replication_seed(5, 1))["triage"].random(3))
+    assert not np.array_equal(base, Streams(replication_seed(6, 0))["triage"].random(3))
+
+
+def test_replication_seed_matches_spawn():
+    ss = np.random.SeedSequence(42).spawn(4)[3]
+    assert replication_seed(42, 3).spawn_key == ss.spawn_key
+
+
+def test_t_interval_by_hand():
+    x = [1.0, 2.0, 4.0, 7.0]
+    s = t_interval(x)
+    mean, sd = np.mean(x), np.std(x, ddof=1)
+    half = sps.t.ppf(0.975, 3) * sd / 2
+    assert s["mean"] == pytest.approx(mean)
+    assert s["std"] == pytest.approx(sd)
+    assert s["ci_low"] == pytest.approx(mean - half)
+    assert s["ci_high"] == pytest.approx(mean + half)
+    assert s["n"] == 4
+    assert half_width(s) == pytest.approx(half)
+
+
+def test_t_interval_edge_cases():
+    assert t_interval([]) == {"mean": None, "std": None, "ci_low": None, "ci_high": None, "n": 0}
+    one = t_interval([3.0])
+    assert one["mean"] == 3.0 and one["std"] is None and one["ci_low"] is None and one["n"] == 1
+    flat = t_interval([2.0, 2.0, 2.0])
+    assert flat["std"] == 0 and flat["ci_low"] == flat["ci_high"] == 2.0
+    with_nan = t_interval([1.0, math.nan, 3.0])
+    assert with_nan["n"] == 2 and with_nan["mean"] == 2.0
