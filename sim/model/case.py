@@ -50,6 +50,7 @@ class Case:
     allocated_day: float = NAN
     untrained_officer: bool = False
     officer: object | None = None
+    allocations: int = 0
     reallocations: int = 0
     safeguarding_day: float = NAN
     evidence_secured_day: float = NAN

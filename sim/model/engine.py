@@ -159,17 +159,21 @@ class Model:
 
     def case_allocated(self, case: Case, officer: Officer) -> None:
         now = self.env.now
+        first = case.allocations == 0
+        case.allocations += 1
         if math.isnan(case.allocated_day):
             case.allocated_day = now
+        if first:
             case.untrained_officer = not officer.trained
             case.practice_lapse = self._lapse(case, officer)
-            case.pending = ["safeguarding"]
-            if case.needs_warrant:
-                case.pending.append("application")
-                case.warrant_needed_day = now
-            case.pending.append("investigation")
-            if not case.needs_warrant:
-                self.secure_evidence(case)
+            if not case.pending:  # backlog cases already with an officer arrive with work set
+                case.pending = ["safeguarding"]
+                if case.needs_warrant:
+                    case.pending.append("application")
+                    case.warrant_needed_day = now
+                case.pending.append("investigation")
+                if not case.needs_warrant:
+                    self.secure_evidence(case)
         else:
             case.reallocations += 1
             case.untrained_officer = case.untrained_officer or not officer.trained
@@ -240,19 +244,26 @@ class Model:
 
     # starting backlog ----------------------------------------------------------
     def _load_backlog(self) -> None:
+        """Open cases at day 0: waiting for an officer, or already with one.
+
+        A case already with an officer counts as allocated, safeguarded and (if it needs a
+        warrant) holding one on its referral day, as their real dates are unknown; only its
+        investigation work remains. Such cases are allocated first, ahead of waiting ones.
+        """
         entries = sorted(self.scenario.initial_backlog, key=lambda b: b.stage != "investigation")
         for entry in entries:
             cat_index = self.category_names.index(entry.category)
             risk = self.risk_names.index(entry.risk)
             for _ in range(entry.count):
                 case = self._open_case(cat_index, risk, risk, -entry.age_days)
-                self.allocator.enqueue(case)
                 if entry.stage == "investigation":
-                    # already with an officer before day 0: allocation time unknown, so the
-                    # case counts as allocated on its referral day
-                    case.allocated_day = case.referral_day
-                    case.warrant_needed_day = case.referral_day if case.needs_warrant else math.nan
-                    case.safeguarding_day = case.referral_day
+                    day = case.referral_day
+                    case.allocated_day = case.safeguarding_day = case.evidence_secured_day = day
+                    if case.needs_warrant:
+                        case.warrant_needed_day = case.warrant_granted_day = day
+                        case.warrant_executed_day = day
+                    case.pending = ["investigation"]
+                self.allocator.enqueue(case)
             self.allocator.allocate()
 
     # observation processes -------------------------------------------------------

@@ -2,15 +2,69 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.case import Case
 from sim.model.grading import broken_rules, force_grade, grade
 from sim.scenario.schema import Inspection
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
+
+
+def _allocate_counts(shares: list[float], n: int, sizes: list[int]) -> list[int]:
+    """Split ``n`` draws across strata by ``shares`` (largest remainders), capped by size."""
+    raw = [s * n for s in shares]
+    counts = [min(int(math.floor(r)), size) for r, size in zip(raw, sizes, strict=True)]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - math.floor(raw[i]), reverse=True)
+    short = n - sum(counts)
+    while short > 0:
+        grown = False
+        for i in order:
+            if short > 0 and counts[i] < sizes[i]:
+                counts[i] += 1
+                short -= 1
+                grown = True
+        if not grown:
+            break
+    return counts
+
+
+def draw_sample(
+    population: list[Case], inspection: Inspection, rng: np.random.Generator, categories: list[str]
+) -> list[Case]:
+    """Draw the inspection sample, stratified by category and open/closed where configured."""
+    n = min(inspection.sample_size, len(population))
+    strata: dict[tuple[int, bool], list[Case]] = {}
+    for case in population:
+        strata.setdefault((case.category, case.is_open), []).append(case)
+    keys = sorted(strata)
+    if inspection.category_mix is None and inspection.open_rate is None:
+        chosen = rng.choice(len(population), size=n, replace=False)
+        return [population[int(i)] for i in np.sort(chosen)]
+    total = len(population)
+    shares = []
+    for cat, is_open in keys:
+        size = len(strata[(cat, is_open)])
+        cat_total = sum(len(strata[k]) for k in keys if k[0] == cat)
+        mix = inspection.category_mix
+        cat_share = mix.get(categories[cat], 0.0) if mix is not None else cat_total / total
+        if inspection.open_rate is not None:
+            within = inspection.open_rate if is_open else 1.0 - inspection.open_rate
+        else:
+            within = size / cat_total
+        shares.append(cat_share * within)
+    norm = sum(shares) or 1.0
+    counts = _allocate_counts([s / norm for s in shares], n, [len(strata[k]) for k in keys])
+    sample: list[Case] = []
+    for key, k in zip(keys, counts, strict=True):
+        members = strata[key]
+        picked = rng.choice(len(members), size=k, replace=False)
+        sample.extend(members[int(i)] for i in np.sort(picked))
+    return sample
 
 
 def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
@@ -23,15 +77,13 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
     start = day - inspection.lookback_days
     population = [c for c in model.cases if start <= c.referral_day < day]
     rng = model.streams[f"inspection:{inspection.name}"]
-    n = min(inspection.sample_size, len(population))
+    sample = draw_sample(population, inspection, rng, model.category_names)
+    n = len(sample)
     if n == 0:
         return {"sample_size": 0.0}
-    chosen = rng.choice(len(population), size=n, replace=False)
-    chosen.sort()
     grades: list[str] = []
     serious: list[bool] = []
-    for i in chosen:
-        case = population[int(i)]
+    for case in sample:
         if case.is_open:
             g, s = grade(broken_rules(case, model.scenario, day), model.scenario)
         else:
@@ -44,7 +96,7 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
         "substandard_rate": float(np.mean(g_arr != "good")),
         "inadequate_rate": float(np.mean(g_arr == "inadequate")),
         "serious_concern_rate": float(np.mean(serious)),
-        "open_rate": float(np.mean([population[int(i)].is_open for i in chosen])),
+        "open_rate": float(np.mean([c.is_open for c in sample])),
     }
     m = min(inspection.dual_graded_size, n)
     if m > 0:
@@ -58,15 +110,12 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
             ]
         )
         force_good = force == "good"
+        agreed = float(np.mean(inspector[force_good] == "good")) if force_good.any() else math.nan
         result.update(
             {
                 "dual_graded_size": float(m),
                 "dual_force_good_rate": float(np.mean(force_good)),
-                "dual_force_good_agreed_rate": (
-                    float(np.mean(inspector[force_good] == "good"))
-                    if force_good.any()
-                    else float("nan")
-                ),
+                "dual_force_good_agreed_rate": agreed,
                 "dual_force_inadequate_rate": float(np.mean(force == "inadequate")),
                 "dual_substandard_rate": float(np.mean(inspector != "good")),
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import csv
 import difflib
 import json
 from collections.abc import Iterable, Mapping
@@ -57,6 +58,10 @@ def resolve_extends(path: Path, _depth: int = 0) -> dict[str, Any]:
     if _depth > _MAX_EXTENDS_DEPTH:
         raise InputError("extends: chain too deep (a cycle?)", file=str(path), key="extends")
     data = read_yaml(path)
+    backlog = data.get("initial_backlog")
+    if isinstance(backlog, str):
+        # a CSV named relative to the file that names it
+        data["initial_backlog"] = str((path.parent / backlog).resolve())
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -171,6 +176,48 @@ def validate(data: Mapping[str, Any], *, source: str) -> Scenario:
         raise InputError(message, file=source) from None
 
 
+BACKLOG_COLUMNS = ("category", "risk", "stage", "count", "age_days")
+
+
+def read_backlog_csv(path: Path) -> list[dict[str, Any]]:
+    """Read open cases at day 0 from a CSV with columns category, risk, stage, count, age_days.
+
+    Values are checked against the scenario when it is validated; here only the shape of
+    the file and its numbers are checked, with errors naming the file and the row.
+    """
+    if not path.is_file():
+        raise InputError("file not found", file=str(path), key="initial_backlog")
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        missing = [c for c in BACKLOG_COLUMNS if c not in header and c != "age_days"]
+        if missing:
+            raise InputError(
+                f"missing column {missing[0]!r} (expected {', '.join(BACKLOG_COLUMNS)})",
+                file=str(path),
+            )
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            entry: dict[str, Any] = {
+                "category": row["category"].strip(),
+                "risk": row["risk"].strip(),
+                "stage": row["stage"].strip(),
+            }
+            for column, kind in (("count", int), ("age_days", float)):
+                raw = (row.get(column) or "").strip()
+                if column == "age_days" and raw == "":
+                    continue
+                try:
+                    entry[column] = kind(raw)
+                except ValueError:
+                    expected = "a whole number" if kind is int else "a number"
+                    raise InputError(
+                        f"expected {expected}, got {raw!r}", file=f"{path}: row {line}", key=column
+                    ) from None
+            rows.append(entry)
+    return rows
+
+
 def _iter_overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[tuple[str, Any]]:
     if overrides is None:
         return []
@@ -202,6 +249,8 @@ def load_scenario(
 
     path = Path(path)
     data = resolve_extends(path)
+    if isinstance(data.get("initial_backlog"), str):
+        data["initial_backlog"] = read_backlog_csv(Path(data["initial_backlog"]))
     scenario = validate(data, source=str(path))
     scenario = apply_overrides(scenario, _iter_overrides(overrides), file=str(path))
     check_measures(scenario, source=str(path))

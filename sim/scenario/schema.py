@@ -328,6 +328,17 @@ class Inspection(Frozen):
         180.0, gt=0, description="cases referred in this many days before the inspection"
     )
     dual_graded_size: int = Field(0, ge=0, description="cases also graded by the force's audit")
+    category_mix: dict[str, float] | None = Field(
+        None,
+        description="share of the sample from each category (sums to 1); "
+        "default: in proportion to the cases in the look-back window",
+    )
+    open_rate: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="share of the sample drawn from cases still open; default: in proportion",
+    )
 
 
 class Measure(Frozen):
@@ -422,6 +433,19 @@ class Scenario(Frozen):
                 raise ValueError(
                     f"self_assessment.confusion.{g}: expected shares summing to 1, got {total:g}"
                 )
+        for i, insp in enumerate(self.inspections):
+            if insp.category_mix is not None:
+                unknown = [c for c in insp.category_mix if c not in self.categories]
+                if unknown:
+                    raise ValueError(
+                        f"inspections.{i}.category_mix.{unknown[0]}: not a category "
+                        f"(expected one of {', '.join(self.categories)})"
+                    )
+                total = sum(insp.category_mix.values())
+                if abs(total - 1) > 1e-6 or min(insp.category_mix.values()) < 0:
+                    raise ValueError(
+                        f"inspections.{i}.category_mix: expected shares summing to 1, got {total:g}"
+                    )
         names = [i.name for i in self.inspections]
         if len(set(names)) != len(names):
             raise ValueError("inspections: inspection names must be unique")
