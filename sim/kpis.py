@@ -27,6 +27,8 @@ class KpiSpec:
 CORE_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("referrals", "none", "referrals arriving in the measured period"),
     KpiSpec("cases_opened", "none", "referrals triage kept as police cases in the period"),
+    KpiSpec("referrals_per_year", "none", "referrals arriving, per year of the measured period"),
+    KpiSpec("cases_opened_per_year", "none", "police cases opened, per year of the period"),
     KpiSpec("triage_days_mean", "lower", "referral to triage decision, days"),
     KpiSpec("triage_days_p90", "lower", "referral to triage decision, 90th percentile, days"),
     KpiSpec("allocation_days_mean", "lower", "referral to an investigating officer, days"),
@@ -75,6 +77,22 @@ INSPECTION_KPIS: tuple[tuple[str, str, str], ...] = (
     ("inadequate_rate", "lower", "share of the inspection sample inadequate"),
     ("serious_concern_rate", "lower", "share of the inspection sample with a serious concern"),
     ("open_rate", "none", "share of the inspection sample still open"),
+    *(
+        (
+            f"high_risk_allocation_days_{q}",
+            "lower",
+            f"sample's highest-risk cases: referral to officer ({q}, so far if waiting), days",
+        )
+        for q in ("p90", "p95", "max")
+    ),
+    *(
+        (
+            f"warrant_days_{q}",
+            "lower",
+            f"sample's cases needing a warrant: needed to granted ({q}, so far if waiting), days",
+        )
+        for q in ("p90", "p95", "max")
+    ),
     ("dual_force_good_rate", "none", "dual-graded sample: share the force grades good"),
     (
         "dual_force_good_agreed_rate",
@@ -108,6 +126,13 @@ def kpi_specs(scenario: Scenario) -> list[KpiSpec]:
                         f"warrant needed to granted, {stat}, {cat}, days",
                     )
                 )
+    for cat in scenario.categories:
+        specs.append(
+            KpiSpec(f"referrals_per_year_category_{cat}", "none", f"{cat} referrals per year")
+        )
+        specs.append(
+            KpiSpec(f"cases_opened_per_year_category_{cat}", "none", f"{cat} cases opened per year")
+        )
     for rule in RULE_NAMES:
         if rule in scenario.grading.rules:
             specs.append(
@@ -198,6 +223,15 @@ def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
     out["referrals"] = float(np.count_nonzero(inside(ref["referral_day"])))
     triaged = inside(ref["triage_day"])
     out["cases_opened"] = float(np.count_nonzero(triaged & ref["is_case"]))
+    years = (hi - lo) / 365.0
+    out["referrals_per_year"] = out["referrals"] / years
+    out["cases_opened_per_year"] = out["cases_opened"] / years
+    for i, cat in enumerate(sc.categories):
+        mine = ref["category"] == i
+        arrived = np.count_nonzero(inside(ref["referral_day"]) & mine)
+        opened = np.count_nonzero(triaged & ref["is_case"] & mine)
+        out[f"referrals_per_year_category_{cat}"] = arrived / years
+        out[f"cases_opened_per_year_category_{cat}"] = opened / years
     triage_days = (ref["triage_day"] - ref["referral_day"])[triaged]
     out["triage_days_mean"] = _mean(triage_days)
     out["triage_days_p90"] = _pct(triage_days, 90)

@@ -67,6 +67,41 @@ def draw_sample(
     return sample
 
 
+def _elapsed(start: float, end: float, day: float) -> float:
+    """Days from start to end, or to the inspection day for a step not yet done."""
+    return (end if end <= day else day) - start
+
+
+def _tail(prefix: str, values: list[float]) -> dict[str, float]:
+    if not values:
+        return {f"{prefix}_{s}": math.nan for s in ("p90", "p95", "max")}
+    x = np.asarray(values)
+    return {
+        f"{prefix}_p90": float(np.percentile(x, 90)),
+        f"{prefix}_p95": float(np.percentile(x, 95)),
+        f"{prefix}_max": float(np.max(x)),
+    }
+
+
+def _sample_tails(sample: list[Case], day: float) -> dict[str, float]:
+    """The delays inspectors would read in the sampled files, as of the inspection day.
+
+    Allocation delays of highest-risk cases, and warrant delays of cases needing one; a
+    step not yet done counts the days it has waited so far.
+    """
+    allocation = [
+        _elapsed(c.referral_day, c.allocated_day, day)
+        for c in sample
+        if c.true_risk == 0 and c.triage_day <= day
+    ]
+    warrant = [
+        _elapsed(c.warrant_needed_day, c.warrant_granted_day, day)
+        for c in sample
+        if c.needs_warrant and c.warrant_needed_day <= day
+    ]
+    return {**_tail("high_risk_allocation_days", allocation), **_tail("warrant_days", warrant)}
+
+
 def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
     """Grade a sample of police cases referred in the look-back window before the day.
 
@@ -98,6 +133,7 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
         "serious_concern_rate": float(np.mean(serious)),
         "open_rate": float(np.mean([c.is_open for c in sample])),
     }
+    result.update(_sample_tails(sample, day))
     m = min(inspection.dual_graded_size, n)
     if m > 0:
         subsample = rng.choice(n, size=m, replace=False)
