@@ -8,6 +8,7 @@ The Python API mirrors the command line and returns data, never prints::
     result.summary["allocation_days_mean"]   # {"mean", "std", "ci_low", "ci_high", "n", ...}
 """
 
+from sim.calibrate import Calibration, calibrate
 from sim.errors import InputError, RunError
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario, with_changes
@@ -15,10 +16,12 @@ from sim.scenario import Scenario, load_scenario, with_changes
 __version__ = "0.1.0"
 
 __all__ = [
+    "Calibration",
     "InputError",
     "RunError",
     "RunResult",
     "Scenario",
+    "calibrate",
     "load_scenario",
     "run",
     "with_changes",

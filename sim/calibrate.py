@@ -1,0 +1,385 @@
+"""Fit free scenario parameters to target KPI values with common random numbers.
+
+The objective is ``sum(weight * ((mean - value) / tolerance) ** 2)`` over the targets,
+``mean`` being the KPI's mean across replications. Every evaluation uses the same seed, so
+two parameter vectors are compared on the same random numbers and the objective changes
+only through the parameters. The optimiser (scipy) works in the unit box ``[0, 1]^k``;
+each point maps to rounded parameter values (integers stay integers), and evaluations are
+cached by those values. The best point evaluated is returned, with a table of target
+against achieved and the optimiser's history.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.executors import Executor, make_executor
+from sim.runner import resolve_run_settings, run
+from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.schema import Scenario
+from sim.stats import t_interval
+from sim.targets import (
+    METHODS,
+    FreeParameter,
+    FreeRange,
+    Target,
+    TargetsFile,
+    check_targets,
+    merge_free,
+    parse_bounds,
+    parse_targets,
+    read_targets,
+    resolve_free,
+)
+
+MISSING_PENALTY = 1e6  # objective term of a target whose KPI measured nothing
+INVALID_PENALTY = 1e12  # objective of a parameter combination the scenario rejects
+DEFAULT_MAX_EVALS = 40
+
+
+@dataclass
+class Calibration:
+    """A finished calibration (see :func:`calibrate`); plain data, JSON-able via ``to_dict``."""
+
+    scenario: Scenario
+    fitted_scenario: Scenario
+    free: list[FreeParameter]
+    targets: list[Target]
+    start_values: dict[str, float | int]
+    fitted_values: dict[str, float | int]
+    objective: float
+    table: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    method: str
+    seed: int
+    replications: int
+    horizon_days: float
+    max_evals: int
+    stop_reason: str
+    wall_seconds: float
+    notes: list[str] = field(default_factory=list)
+    targets_file: str | None = None
+
+    @property
+    def all_targets_met(self) -> bool:
+        return all(row["within_tolerance"] for row in self.table)
+
+    @property
+    def verdict(self) -> str:
+        """One plain sentence: all targets met, or which are not."""
+        missed = [r for r in self.table if not r["within_tolerance"]]
+        n = len(self.table)
+        if not missed:
+            return f"All {n} targets within tolerance at the best point found."
+        parts = [
+            f"{r['kpi']} (mean {_g(r['mean'])}, target {_g(r['value'])} ± {_g(r['tolerance'])})"
+            for r in missed
+        ]
+        return (
+            f"{len(missed)} of {n} targets outside tolerance at the best point found: "
+            + "; ".join(parts)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``calibration.json`` document."""
+        return {
+            "scenario": self.scenario.name,
+            "targets_file": self.targets_file,
+            "method": self.method,
+            "seed": self.seed,
+            "replications": self.replications,
+            "horizon_days": self.horizon_days,
+            "max_evals": self.max_evals,
+            "evaluations": len(self.history),
+            "stop_reason": self.stop_reason,
+            "objective": self.objective,
+            "all_targets_met": self.all_targets_met,
+            "verdict": self.verdict,
+            "notes": self.notes,
+            "free": [
+                {
+                    "path": p.path,
+                    "low": p.low,
+                    "high": p.high,
+                    "integer": p.integer,
+                    "start": self.start_values[p.path],
+                    "fitted": self.fitted_values[p.path],
+                }
+                for p in self.free
+            ],
+            "fitted_values": self.fitted_values,
+            "targets": self.table,
+            "history": self.history,
+            "wall_seconds": self.wall_seconds,
+        }
+
+
+class _BudgetSpent(Exception):
+    """Raised inside the objective to stop the optimiser at ``max_evals`` simulations."""
+
+
+def _g(value: Any) -> str:
+    return "nan" if value is None else f"{value:.4g}"
+
+
+def objective_value(targets: Sequence[Target], means: Mapping[str, float | None]) -> float:
+    """``sum(weight * z**2)``, ``z = (mean - value) / tolerance``; a missing mean is penalised."""
+    total = 0.0
+    for t in targets:
+        mean = means.get(t.kpi)
+        if mean is None or math.isnan(mean):
+            total += t.weight * MISSING_PENALTY
+        else:
+            total += t.weight * ((mean - t.value) / t.tolerance) ** 2
+    return total
+
+
+def _as_targets(targets: Any) -> tuple[list[Target], TargetsFile | None]:
+    if isinstance(targets, str | Path):
+        spec = read_targets(targets)
+        return spec.targets, spec
+    items = list(targets)
+    if all(isinstance(t, Target) for t in items):
+        return items, None
+    return parse_targets(items, file="targets"), None
+
+
+def _as_free(free: Any, spec: TargetsFile | None) -> list[FreeRange]:
+    from_file = spec.free if spec is not None else {}
+    if free is None:
+        return list(from_file.values())
+    if isinstance(free, Mapping):
+        items = []
+        for path, bounds in free.items():
+            lo, hi = parse_bounds(bounds, file="free", key=path)
+            items.append(FreeRange(path, lo, hi, "free", path))
+    else:
+        items = [
+            FreeRange(i.path, i.low, i.high, "free", i.path) if isinstance(i, FreeParameter) else i
+            for i in free
+        ]
+    return list(merge_free(from_file, items).values())
+
+
+def calibrate(
+    scenario: Scenario,
+    targets: str | Path | Sequence[Target | Mapping[str, Any]],
+    free: Mapping[str, Any] | Sequence[str | FreeParameter] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = 1,
+    max_evals: int | None = None,
+    method: str | None = None,
+    *,
+    horizon_days: float | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Calibration:
+    """Fit ``free`` parameters of ``scenario`` so its KPIs meet ``targets``.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario to fit (its values are the starting point, clipped to the bounds).
+    targets:
+        A targets file (its ``free:`` and ``settings:`` are used where the arguments are
+        ``None``), or a list of :class:`~sim.targets.Target` or ``{kpi, value, tolerance,
+        weight, source}`` mappings.
+    free:
+        ``{path: (low, high)}``, ``["path=low:high", ...]`` or FreeParameter objects;
+        extends and overrides the targets file's ``free:``.
+    replications, seed, horizon_days:
+        Run settings of every evaluation (default: the targets file's ``settings:``, then
+        the scenario's ``run``). Every evaluation uses the same seed.
+    workers, executor:
+        Where each evaluation's replications run (results do not depend on it).
+    max_evals:
+        Most simulated parameter points (cached repeats are free); default 40.
+    method:
+        ``nelder-mead`` (default), ``powell`` or ``differential-evolution``.
+    progress:
+        Called as ``progress(evaluations, max_evals)`` after each new evaluation.
+
+    Returns
+    -------
+    Calibration
+        The fitted scenario (the given scenario's run settings kept), fitted values, the
+        target-against-achieved table at the best point, the history; never prints.
+    """
+    started = time.perf_counter()
+    target_list, spec = _as_targets(targets)
+    settings = spec.settings if spec is not None else {}
+    source = spec.path if spec is not None else "targets"
+    replications = replications or settings.get("replications")
+    seed = seed if seed is not None else settings.get("seed")
+    horizon_days = horizon_days or settings.get("days")
+    max_evals = int(max_evals or settings.get("max_evals") or DEFAULT_MAX_EVALS)
+    method = (method or settings.get("method") or "nelder-mead").lower()
+    if method not in METHODS:
+        raise InputError(f"expected one of: {', '.join(METHODS)} (got {method!r})", key="method")
+    if max_evals < 1:
+        raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
+
+    run_sc = resolve_run_settings(
+        scenario, replications=replications, seed=seed, horizon_days=horizon_days
+    )
+    check_targets(target_list, run_sc, file=source, full=scenario)
+    params = resolve_free(run_sc, _as_free(free, spec))
+    data = scenario_to_dict(scenario)
+    start = {p.path: get_path(data, p.path) for p in params}
+    executor = executor or make_executor(workers)
+
+    cache: dict[tuple, dict[str, Any]] = {}
+    history: list[dict[str, Any]] = []
+
+    def evaluate(u: np.ndarray) -> float:
+        values = {p.path: p.value_at(x) for p, x in zip(params, u, strict=True)}
+        key = tuple(values.values())
+        if key in cache:
+            return cache[key]["objective"]
+        if len(history) >= max_evals:
+            raise _BudgetSpent
+        entry: dict[str, Any] = {"evaluation": len(history), **values}
+        try:
+            sc = with_changes(run_sc, values, source=f"{source}: free parameters")
+        except InputError as exc:
+            entry.update(objective=INVALID_PENALTY, error=str(exc), summary={})
+        else:
+            result = run(sc, executor=executor)
+            summary = {t.kpi: t_interval(result.kpi_values(t.kpi)) for t in target_list}
+            means = {k: s["mean"] for k, s in summary.items()}
+            entry.update(objective=objective_value(target_list, means), summary=summary)
+        cache[key] = entry
+        history.append(entry)
+        if progress is not None:
+            progress(len(history), max_evals)
+        return entry["objective"]
+
+    x0 = np.array([p.position(start[p.path]) for p in params])
+    stop_reason = _optimise(evaluate, x0, method, max_evals, run_sc.run.seed)
+    if all("error" in h for h in history):
+        raise InputError(history[0]["error"])
+    best = min(history, key=lambda h: (h["objective"], h["evaluation"]))
+    fitted = {p.path: best[p.path] for p in params}
+    notes = [
+        f"{p.path} = {fitted[p.path]:g} is at its {end} bound: the best fit may lie outside "
+        "the range"
+        for p in params
+        for end, bound in (("lower", p.value_at(0.0)), ("upper", p.value_at(1.0)))
+        if fitted[p.path] == bound
+    ]
+    return Calibration(
+        scenario=scenario,
+        fitted_scenario=with_changes(scenario, fitted, source=f"{source}: fitted values"),
+        free=params,
+        targets=target_list,
+        start_values=start,
+        fitted_values=fitted,
+        objective=best["objective"],
+        table=_table(target_list, best["summary"]),
+        history=[_history_row(h, target_list) for h in history],
+        method=method,
+        seed=run_sc.run.seed,
+        replications=run_sc.run.replications,
+        horizon_days=run_sc.run.horizon_days,
+        max_evals=max_evals,
+        stop_reason=stop_reason,
+        wall_seconds=time.perf_counter() - started,
+        notes=notes,
+        targets_file=spec.path if spec is not None else None,
+    )
+
+
+def _optimise(
+    fn: Callable[[np.ndarray], float], x0: np.ndarray, method: str, max_evals: int, seed: int
+) -> str:
+    """Run scipy's optimiser on the unit box; return why it stopped."""
+    from scipy import optimize  # imported here: `import sim` stays quick
+
+    k = len(x0)
+    bounds = [(0.0, 1.0)] * k
+    calls = 10 * max_evals  # cached repeats cost nothing but must not loop for ever
+    try:
+        if method == "nelder-mead":
+            # a simplex spanning a quarter of each range, so integer steps are felt
+            simplex = [x0]
+            for i in range(k):
+                x = x0.copy()
+                x[i] += 0.25 if x0[i] <= 0.5 else -0.25
+                simplex.append(x)
+            res = optimize.minimize(
+                fn,
+                x0,
+                method="Nelder-Mead",
+                bounds=bounds,
+                options={
+                    "initial_simplex": np.array(simplex),
+                    "maxfev": calls,
+                    "xatol": 1e-3,
+                    "fatol": 1e-3,
+                },
+            )
+        elif method == "powell":
+            res = optimize.minimize(
+                fn,
+                x0,
+                method="Powell",
+                bounds=bounds,
+                options={"maxfev": calls, "xtol": 1e-3, "ftol": 1e-4},
+            )
+        else:
+            popsize = 5
+            res = optimize.differential_evolution(
+                fn,
+                bounds,
+                seed=seed,
+                popsize=popsize,
+                maxiter=max(1, max_evals // (popsize * k)),
+                polish=False,
+                init="latinhypercube",
+                x0=x0,
+                tol=1e-3,
+                updating="immediate",
+            )
+    except _BudgetSpent:
+        return f"stopped at the evaluation budget ({max_evals})"
+    return f"optimiser finished: {res.message}"
+
+
+def _table(targets: Sequence[Target], summary: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+    rows = []
+    for t in targets:
+        s = summary.get(t.kpi, {})
+        mean = s.get("mean")
+        z = None if mean is None else (mean - t.value) / t.tolerance
+        rows.append(
+            {
+                "kpi": t.kpi,
+                "value": t.value,
+                "tolerance": t.tolerance,
+                "weight": t.weight,
+                "mean": mean,
+                "ci_low": s.get("ci_low"),
+                "ci_high": s.get("ci_high"),
+                "n": s.get("n", 0),
+                "z": z,
+                "within_tolerance": z is not None and abs(z) <= 1.0,
+                "source": t.source,
+            }
+        )
+    return rows
+
+
+def _history_row(entry: Mapping[str, Any], targets: Sequence[Target]) -> dict[str, Any]:
+    row = {k: v for k, v in entry.items() if k != "summary"}
+    for t in targets:
+        row[t.kpi] = entry["summary"].get(t.kpi, {}).get("mean")
+    return row
