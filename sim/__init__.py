@@ -9,6 +9,7 @@ The Python API mirrors the command line and returns data, never prints::
 """
 
 from sim.calibrate import Calibration, calibrate
+from sim.compare import compare
 from sim.errors import InputError, RunError
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario, with_changes
@@ -22,6 +23,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "calibrate",
+    "compare",
     "load_scenario",
     "run",
     "with_changes",

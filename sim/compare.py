@@ -1,0 +1,351 @@
+"""Compare scenarios against a baseline: differences with intervals, verdicts, targets.
+
+:func:`compare` takes results folders (written by ``sim run``), scenario files, loaded
+scenarios or :class:`~sim.runner.RunResult` objects; the first is the baseline. Scenarios
+are run first with shared run settings (seed, replications, horizon, warm-up), so their
+replications share random numbers with each other and, when the settings came from it, with
+a results folder among the arguments.
+
+For every KPI common to all arguments it gives each scenario's mean and t interval and, for
+each non-baseline scenario, the difference from the baseline with an interval, the relative
+change, raw and Holm-adjusted p-values and a verdict judged by the KPI's ``better``
+direction. Differences are paired by replication when both runs used the same seed and the
+same replication indices (common random numbers), Welch's otherwise. The returned data is
+JSON-ready (``None`` where a value is undefined) and is exactly what ``sim compare --json``
+prints; :func:`sim.compare_files.write_comparison` writes it as files.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.compare_inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
+from sim.errors import InputError
+from sim.executors import Executor
+from sim.paired import PAIRED, WELCH, holm_adjust, paired_difference, welch_difference
+from sim.paired import wilson_interval as _wilson
+from sim.results import _clean
+from sim.stats import t_interval
+
+BETTER = "better"
+WORSE = "worse"
+NO_DIFFERENCE = "no detectable difference"
+NO_DIRECTION = "n/a (no better direction)"
+TOO_FEW = "n/a (too few replications)"
+VERDICTS = (BETTER, WORSE, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW)
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_TARGET_RE = re.compile(
+    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A condition on one KPI in one replication, such as ``inspection_substandard_rate<0.5``."""
+
+    kpi: str
+    operator: str
+    threshold: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.kpi}{self.operator}{self.threshold:g}"
+
+    def met(self, values: np.ndarray) -> np.ndarray:
+        return _OPERATORS[self.operator](values, self.threshold)
+
+
+def parse_target(text: str | Target) -> Target:
+    """``"kpi<value"`` (operators ``<``, ``<=``, ``>``, ``>=``) → :class:`Target`."""
+    if isinstance(text, Target):
+        return text
+    match = _TARGET_RE.match(str(text))
+    if match is None:
+        raise InputError(
+            f"{text!r}: expected KPI, an operator (< <= > >=) and a number, "
+            "e.g. inspection_substandard_rate<0.5",
+            key="--target",
+        )
+    kpi, op, value = match.groups()
+    return Target(kpi, op, float(value))
+
+
+# ---------------------------------------------------------------------------- statistics
+
+
+def _pairing(base: Arm, arm: Arm) -> tuple[str, str]:
+    """Paired when replications share random numbers: same seed, same replication indices."""
+    if arm.seed != base.seed:
+        return WELCH, f"seeds differ ({base.seed} and {arm.seed})"
+    if arm.indices != base.indices or len(set(arm.indices)) != len(arm.indices):
+        return WELCH, (
+            f"same seed {arm.seed} but different replications "
+            f"({span(base.indices)} and {span(arm.indices)})"
+        )
+    return PAIRED, f"same seed {arm.seed} and replications {span(arm.indices)}"
+
+
+def _summary(values: np.ndarray, level: float) -> dict[str, Any]:
+    s = t_interval(values, level)
+    return {k: s[k] for k in ("mean", "std", "ci_low", "ci_high", "n")}
+
+
+def _compare_kpi(name: str, base: Arm, arm: Arm, method: str, level: float) -> dict[str, Any]:
+    a, b = base.values[name], arm.values[name]
+    better = base.specs[name][0]
+    sa, sb = _summary(a, level), _summary(b, level)
+    unpaired = paired_half = factor = None
+    if method == PAIRED:
+        diff = paired_difference(a, b, level)
+        both = np.isfinite(a) & np.isfinite(b)
+        unpaired = welch_difference(a[both], b[both], level)["half_width"]
+        paired_half = diff["half_width"]
+        if unpaired is not None and paired_half is not None and paired_half > 0:
+            factor = unpaired / paired_half
+    else:
+        diff = welch_difference(a, b, level)
+    relative = None
+    if diff["difference"] is not None and sa["mean"] not in (None, 0.0):
+        relative = diff["difference"] / abs(sa["mean"])
+    return {
+        "kpi": name,
+        "scenario": arm.label,
+        "better": better,
+        "method": method,
+        "n": diff["n"],
+        "baseline_mean": sa["mean"],
+        "baseline_ci_low": sa["ci_low"],
+        "baseline_ci_high": sa["ci_high"],
+        "mean": sb["mean"],
+        "ci_low": sb["ci_low"],
+        "ci_high": sb["ci_high"],
+        "difference": diff["difference"],
+        "difference_ci_low": diff["ci_low"],
+        "difference_ci_high": diff["ci_high"],
+        "relative_change": relative,
+        "p_value": diff["p_value"],
+        "p_adjusted": None,
+        "verdict": None,
+        "unpaired_half_width": unpaired,
+        "paired_half_width": paired_half,
+        "narrower_factor": factor,
+    }
+
+
+def _verdicts(rows: list[dict[str, Any]], alpha: float) -> int:
+    """Holm-adjust the p-values of KPIs with a better direction; set every verdict.
+
+    Returns the size of the tested family.
+    """
+    family = [r for r in rows if r["better"] in ("lower", "higher") and r["p_value"] is not None]
+    for row, adjusted in zip(family, holm_adjust([r["p_value"] for r in family]), strict=True):
+        row["p_adjusted"] = adjusted
+    for row in rows:
+        if row["better"] not in ("lower", "higher"):
+            row["verdict"] = NO_DIRECTION
+        elif row["p_value"] is None:
+            row["verdict"] = TOO_FEW
+        elif row["p_adjusted"] < alpha and row["difference"] != 0:
+            lower = row["difference"] < 0
+            row["verdict"] = BETTER if lower == (row["better"] == "lower") else WORSE
+        else:
+            row["verdict"] = NO_DIFFERENCE
+    return len(family)
+
+
+def _targets(targets: list[Target], arms: list[Arm], level: float) -> list[dict[str, Any]]:
+    out = []
+    for target in targets:
+        per = []
+        for arm in arms:
+            x = arm.values[target.kpi]
+            x = x[np.isfinite(x)]
+            met = int(np.count_nonzero(target.met(x)))
+            w = _wilson(met, int(x.size), level)
+            per.append(
+                {
+                    "scenario": arm.label,
+                    "met": met,
+                    "n": int(x.size),
+                    "probability": w["share"],
+                    "ci_low": w["ci_low"],
+                    "ci_high": w["ci_high"],
+                }
+            )
+        out.append(
+            {
+                "target": target.text,
+                "kpi": target.kpi,
+                "operator": target.operator,
+                "threshold": target.threshold,
+                "scenarios": per,
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- the API
+
+
+def compare(
+    *sources: Source | Sequence[Source],
+    replications: int | None = None,
+    seed: int | None = None,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
+    targets: Sequence[str | Target] = (),
+    common_kpis: bool = False,
+    kpis: Sequence[str] | None = None,
+    level: float = 0.95,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Compare scenarios with a baseline (the first source).
+
+    Parameters
+    ----------
+    *sources:
+        Results folders, scenario files, :class:`~sim.Scenario` or
+        :class:`~sim.RunResult` objects (or one list of them); at least two.
+    replications, seed, horizon_days, warmup_days:
+        Run settings for the scenarios to run. By default they come from the first source
+        that is already a run (so the new runs pair with it), else from the baseline
+        scenario's ``run`` section; the same settings are used for every scenario.
+    targets:
+        Conditions such as ``"inspection_substandard_rate<0.5"``: for each scenario, the
+        share of replications meeting it, with a Wilson interval.
+    common_kpis:
+        Compare only the KPIs every source reports instead of refusing different KPI sets.
+    kpis:
+        Compare only these KPIs (in this order); fewer tests make Holm's correction less
+        severe. By default every KPI.
+    level:
+        Confidence level of the intervals; verdicts test at ``1 - level`` after Holm's
+        correction across all KPI × scenario tests.
+    workers, executor, progress:
+        As for :func:`sim.run`; ``progress(done, total)`` counts replications run.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``baseline``, ``scenarios`` (each with its source, seed, replications,
+        method and per-KPI summaries), ``comparisons`` (one row per KPI × non-baseline
+        scenario), ``targets``, ``kpis``, ``kpis_left_out``, ``multiple_testing``.
+
+    Raises
+    ------
+    InputError
+        Fewer than two sources, a folder that is not a results folder, different horizons
+        or warm-ups, different KPI sets (unless ``common_kpis``), an unknown target KPI.
+    """
+    if len(sources) == 1 and isinstance(sources[0], list | tuple):
+        sources = tuple(sources[0])
+    if len(sources) < 2:
+        raise InputError(
+            "compare needs at least two results folders or scenario files (baseline first)"
+        )
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1, got {level}")
+    parsed_targets = [parse_target(t) for t in targets]
+
+    options = {
+        "seed": seed,
+        "replications": replications,
+        "horizon_days": horizon_days,
+        "warmup_days": warmup_days,
+    }
+    arms, settings = plan_arms(sources, options)
+    names, left_out = kpi_names(arms, common_kpis)
+    for target in parsed_targets:
+        if target.kpi not in names:
+            raise InputError(
+                f"{target.text!r}: no KPI {target.kpi} in every argument (e.g. {some(names, 4)})",
+                key="--target",
+            )
+    if kpis:
+        unknown = [k for k in kpis if k not in names]
+        if unknown:
+            raise InputError(
+                f"no KPI {some(unknown, 3)} in every argument (e.g. {some(names, 4)})",
+                key="--kpi",
+            )
+        names = list(dict.fromkeys(kpis))
+    notes = []
+    given = [k for k, v in options.items() if v is not None]
+    if settings is None and given:
+        notes.append(
+            f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
+            "argument is already a run"
+        )
+    run_pending(arms, workers=workers, executor=executor, progress=progress)
+
+    base = arms[0]
+    alpha = round(1 - level, 12)
+    scenarios = []
+    rows: list[dict[str, Any]] = []
+    for position, arm in enumerate(arms):
+        method, reason = (None, "baseline") if position == 0 else _pairing(base, arm)
+        scenarios.append(
+            {
+                "label": arm.label,
+                "scenario": arm.scenario,
+                "source": arm.source,
+                "kind": arm.kind,
+                "baseline": position == 0,
+                "seed": arm.seed,
+                "replications": len(arm.indices),
+                "replication_indices": span(arm.indices),
+                "horizon_days": arm.horizon_days,
+                "warmup_days": arm.warmup_days,
+                "method": method,
+                "method_reason": reason,
+                "kpis": {name: _summary(arm.values[name], level) for name in names},
+            }
+        )
+        if position:
+            rows.extend(_compare_kpi(name, base, arm, method, level) for name in names)
+    family = _verdicts(rows, alpha)
+    result = {
+        "baseline": base.label,
+        "level": level,
+        "alpha": alpha,
+        "scenarios": scenarios,
+        "kpis": [
+            {"kpi": n, "better": base.specs[n][0], "description": base.specs[n][1]} for n in names
+        ],
+        "kpis_left_out": left_out,
+        "comparisons": rows,
+        "multiple_testing": {
+            "method": "holm",
+            "tests": family,
+            "note": "verdicts use Holm-adjusted p-values across every KPI × scenario test of a "
+            "KPI with a better direction; difference intervals are not adjusted",
+        },
+        "targets": _targets(parsed_targets, arms, level),
+        "run_settings": (
+            {k: settings[k] for k in settings if k != "first_replication"}
+            | {"replication_indices": _first_reps(settings)}
+            if settings
+            else None
+        ),
+        "notes": notes,
+    }
+    return _clean(result)
+
+
+def _first_reps(settings: dict[str, Any]) -> str:
+    first, n = int(settings["first_replication"]), int(settings["replications"])
+    return f"{first}–{first + n - 1}"

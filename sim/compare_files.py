@@ -1,0 +1,206 @@
+"""The files of a comparison: ``comparison.json``, ``comparison.csv``, ``comparison.md``.
+
+:func:`write_comparison` writes what :func:`sim.compare.compare` returns into one folder,
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sim.compare_inputs import some
+from sim.errors import InputError
+from sim.paired import PAIRED
+from sim.results import write_csv, write_json
+
+COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.md")
+CSV_FIELDS = (
+    "kpi",
+    "scenario",
+    "better",
+    "method",
+    "n",
+    "baseline_mean",
+    "baseline_ci_low",
+    "baseline_ci_high",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "relative_change",
+    "p_value",
+    "p_adjusted",
+    "verdict",
+    "unpaired_half_width",
+    "paired_half_width",
+    "narrower_factor",
+)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    """A short human-readable number; ``–`` when undefined."""
+    if value is None:
+        return "–"
+    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if value.is_integer():
+        return f"{value:.0f}"
+    return f"{value:.{digits}g}" if abs(value) < 1 else f"{value:,.{digits - 1}f}"
+
+
+def _mean_ci(mean: Any, low: Any, high: Any) -> str:
+    if mean is None:
+        return "–"
+    if low is None:
+        return _num(mean)
+    return f"{_num(mean)} ({_num(low)} to {_num(high)})"
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{value:+.1%}"
+
+
+def _p(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "<0.0001" if value < 1e-4 else f"{value:.4f}"
+
+
+def method_text(method: str | None) -> str:
+    """How a scenario was compared with the baseline, in words."""
+    if method == PAIRED:
+        return "paired differences (common random numbers)"
+    return "Welch's t (independent replications)" if method else "baseline"
+
+
+def narrower_text(row: dict[str, Any]) -> str:
+    """How much pairing narrowed the difference's interval, e.g. ``2.3×``."""
+    if row["method"] != PAIRED:
+        return "–"
+    if row["narrower_factor"] is not None:
+        return f"{row['narrower_factor']:.2g}×"
+    if row["paired_half_width"] == 0 and row["unpaired_half_width"]:
+        return "∞"
+    return "–"
+
+
+def comparison_markdown(comparison: dict[str, Any]) -> str:
+    """``comparison.md``: the comparison as Markdown tables for a report."""
+    base = comparison["baseline"]
+    level = comparison["level"]
+    tests = comparison["multiple_testing"]["tests"]
+    lines = [
+        f"# Comparison with {base}",
+        "",
+        f"{level:.0%} intervals. Verdicts: difference tested at {comparison['alpha']:g} after "
+        f"Holm's correction across {tests} KPI × scenario tests (KPIs with a better "
+        "direction); intervals are not adjusted. *Change* is relative to the baseline mean.",
+        "",
+        "| scenario | source | seed | replications | horizon, days | warm-up, days | method |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for s in comparison["scenarios"]:
+        method = (
+            "baseline" if s["baseline"] else f"{method_text(s['method'])}: {s['method_reason']}"
+        )
+        lines.append(
+            f"| {s['label']} | `{s['source']}` | {s['seed']} | {s['replications']} "
+            f"({s['replication_indices']}) | {s['horizon_days']:g} | {s['warmup_days']:g} "
+            f"| {method} |"
+        )
+    for s in comparison["scenarios"][1:]:
+        rows = [r for r in comparison["comparisons"] if r["scenario"] == s["label"]]
+        lines += [
+            "",
+            f"## {s['label']} vs {base}",
+            "",
+            f"{'Paired differences' if s['method'] == PAIRED else 'Welch'}: {s['method_reason']}.",
+            "",
+            f"| KPI | better | {base} | {s['label']} | difference ({level:.0%} CI) | change "
+            "| p | p (Holm) | verdict | paired CI narrower |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['kpi']} | {r['better']} "
+                f"| {_mean_ci(r['baseline_mean'], r['baseline_ci_low'], r['baseline_ci_high'])} "
+                f"| {_mean_ci(r['mean'], r['ci_low'], r['ci_high'])} "
+                f"| {_mean_ci(r['difference'], r['difference_ci_low'], r['difference_ci_high'])} "
+                f"| {_pct(r['relative_change'])} | {_p(r['p_value'])} | {_p(r['p_adjusted'])} "
+                f"| {r['verdict']} | {narrower_text(r)} |"
+            )
+    if comparison["targets"]:
+        lines += [
+            "",
+            "## Targets",
+            "",
+            "Share of replications in which the KPI meets the target (the probability that an "
+            f"inspection at that point finds it so), with a {level:.0%} Wilson interval.",
+            "",
+            f"| target | scenario | probability | {level:.0%} CI | met / n |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for t in comparison["targets"]:
+            for s in t["scenarios"]:
+                ci = "–" if s["ci_low"] is None else f"{_num(s['ci_low'])} to {_num(s['ci_high'])}"
+                lines.append(
+                    f"| `{t['target']}` | {s['scenario']} | {_num(s['probability'])} | {ci} "
+                    f"| {s['met']} / {s['n']} |"
+                )
+    if comparison["kpis_left_out"]:
+        lines += ["", "KPIs left out (not reported by every scenario):", ""]
+        for label, names in comparison["kpis_left_out"].items():
+            lines.append(f"- {label}: {', '.join(names)}")
+    return "\n".join(lines) + "\n"
+
+
+def check_output(out: str | Path, *, force: bool = False) -> None:
+    """Raise :class:`InputError` unless ``out`` may be written (see :func:`write_comparison`)."""
+    out = Path(out)
+    if not out.exists():
+        return
+    if not force:
+        raise InputError(
+            "output folder already exists (use --force to overwrite, or another --out)",
+            file=str(out),
+        )
+    others = (
+        sorted(p.name for p in out.iterdir() if p.name not in COMPARISON_FILES)
+        if out.is_dir()
+        else [out.name]
+    )
+    if others:
+        raise InputError(
+            f"holds other files ({some(others, 3)}); not overwriting, choose another --out",
+            file=str(out),
+        )
+
+
+def write_comparison(comparison: dict[str, Any], out: str | Path, *, force: bool = False) -> Path:
+    """Write ``comparison.json``, ``comparison.csv`` and ``comparison.md`` into ``out``.
+
+    The folder is written whole or not at all. An existing ``out`` is replaced only with
+    ``force``, and never when it holds other files (a results folder, say).
+    """
+    out = Path(out)
+    check_output(out, force=force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write_json(tmp / "comparison.json", comparison)
+        write_csv(tmp / "comparison.csv", comparison["comparisons"], list(CSV_FIELDS))
+        (tmp / "comparison.md").write_text(comparison_markdown(comparison), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
