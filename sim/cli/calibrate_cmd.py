@@ -144,8 +144,8 @@ def targets_table(result: Calibration) -> Table:
         ),
         title_justify="left",
     )
+    table.add_column("KPI", overflow="fold")  # long names wrap rather than lose their end
     for name, justify in (
-        ("KPI", "left"),
         ("target", "right"),
         ("± tolerance", "right"),
         ("achieved", "right"),
