@@ -46,6 +46,8 @@ class Case:
     safeguarding_hours: float = 0.0
     application_hours: float = 0.0
     investigation_hours: float = 0.0
+    external_wait_days: float = 0.0
+    chunk_hours_left: float = NAN  # hours still to do on the chunk in progress
     # what happened
     allocated_day: float = NAN
     untrained_officer: bool = False

@@ -51,7 +51,13 @@ class Model:
         self.supervisors = ServerPool(self.env, scenario.warrants.supervisors)
         self.execution_teams = ServerPool(self.env, scenario.warrants.execution_teams)
         self.examiners = ServerPool(self.env, scenario.warrants.forensics_examiners)
-        self.stage_counts = {"allocation": 0, "officer": 0, "warrant": 0, "closed": 0}
+        self.stage_counts = {
+            "allocation": 0,
+            "officer": 0,
+            "warrant": 0,
+            "external": 0,
+            "closed": 0,
+        }
 
         self.allocator = Allocator(self)
         self.workforce = workforce.Workforce(self)
@@ -147,6 +153,7 @@ class Model:
         case.safeguarding_hours = cat.safeguarding_hours.sample(work)
         case.application_hours = self.scenario.warrants.application_hours.sample(work)
         case.investigation_hours = cat.investigation_hours.sample(work)
+        case.external_wait_days = cat.external_wait_days.sample(self.streams[f"external:{name}"])
         if cat.custody is not None and u[9] < cat.custody.refused_bail_rate:
             custody = self.streams[f"custody:{name}"]
             case.custody_refused_bail = True
@@ -203,7 +210,13 @@ class Model:
             warrants.start_pipeline(self, case)
             return
         if chunk == "investigation":
-            self._close(case, officer)
+            if case.external_wait_days > 0:
+                # the officer keeps the case (and its slot) while others decide
+                self.set_stage(case, "external")
+                wait = self.env.timeout(case.external_wait_days)
+                wait.callbacks.append(lambda _ev: self._close(case, case.officer))
+            else:
+                self._close(case, officer)
             return
         self.continue_case(case)
 
@@ -224,21 +237,28 @@ class Model:
     def warrant_pipeline_done(self, case: Case) -> None:
         self.continue_case(case)
 
-    def _close(self, case: Case, officer: Officer) -> None:
+    def _close(self, case: Case, officer: Officer | None) -> None:
         case.closed_day = self.env.now
         self.set_stage(case, "closed")
         rules = broken_rules(case, self.scenario, case.closed_day)
         case.rules_broken = tuple(rules)
         case.grade, case.serious_concern = grade(rules, self.scenario)
         case.force_grade = force_grade(case.grade, case.force_grade_draw, self.scenario)
+        if officer is None:
+            return
         if officer.active:
             self.allocator.release(case, officer)
         else:
             officer.held.discard(case)
 
     def officer_leaves(self, officer: Officer) -> None:
+        """Hand the leaver's cases back: waiting work to allocation; cases out with others
+        (warrant pipeline, external decisions) go back to allocation only when they return."""
         for case in officer.take_back_cases():
-            self.allocator.enqueue(case)
+            if case.stage in ("warrant", "external"):
+                case.officer = None
+            else:
+                self.allocator.enqueue(case)
         self.allocator.remove_officer(officer)
         self.allocator.allocate()
 
@@ -272,7 +292,9 @@ class Model:
         series = self.timeseries
         while self.env.now <= self.end_day:
             stages = self.stage_counts
-            open_cases = stages["allocation"] + stages["officer"] + stages["warrant"]
+            open_cases = (
+                stages["allocation"] + stages["officer"] + stages["warrant"] + stages["external"]
+            )
             staff = self.workforce.counts()
             row = {
                 "day": self.env.now,
@@ -280,6 +302,7 @@ class Model:
                 "allocation_open": float(stages["allocation"]),
                 "investigation_open": float(stages["officer"]),
                 "warrant_open": float(stages["warrant"]),
+                "external_open": float(stages["external"]),
                 "open_cases": float(open_cases + self.in_triage),
                 "trained_in_post": float(staff["trained"]),
                 "untrained_in_post": float(staff["untrained"]),

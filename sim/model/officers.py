@@ -90,13 +90,27 @@ class Officer:
                 self._wakeup = None
                 continue
             *_, case, chunk = heapq.heappop(self._ready)
-            hours = getattr(case, f"{chunk}_hours")
+            if case.chunk_hours_left != case.chunk_hours_left:  # nan: chunk not started
+                case.chunk_hours_left = getattr(case, f"{chunk}_hours")
+            hours = case.chunk_hours_left
+            session = self.model.scenario.officers.work_session_hours
+            if session is not None:
+                hours = min(hours, session)
             start = env.now
             self.working_on = case
             if hours > 0:
                 yield env.timeout(hours / self.hours_per_day())
             self.working_on = None
             self.model.record_work(self, start, env.now)
+            case.chunk_hours_left -= hours
+            if case.chunk_hours_left > 1e-12:
+                if self.active and case in self.held:
+                    # a work session ended: back in the queue, so higher-priority work goes first
+                    self.give(case, chunk)
+                else:  # the officer left mid-chunk: the next officer does the rest
+                    self.model.continue_case(case)
+                continue
+            case.chunk_hours_left = float("nan")
             self.model.chunk_done(case, chunk, self)
 
 

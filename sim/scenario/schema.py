@@ -105,6 +105,11 @@ class Category(Frozen):
         default_factory=lambda: Exponential(mean=20.0),
         description="officer work to investigate and close the case, hours",
     )
+    external_wait_days: Distribution = Field(
+        default_factory=lambda: Fixed(value=0.0),
+        description="days the case then waits on others (charging advice, partner agencies, "
+        "court file) while its officer still holds it, days",
+    )
     custody: Custody | None = None
 
 
@@ -155,6 +160,12 @@ class OfficerGroup(Frozen):
 
 
 class Officers(Frozen):
+    work_session_hours: float | None = Field(
+        None,
+        gt=0,
+        description="hours an officer works on one case before picking the highest-priority "
+        "work again; null: each chunk of work is done in one go (non-preemptive)",
+    )
     trained: OfficerGroup
     untrained: OfficerGroup = Field(
         default_factory=lambda: OfficerGroup(count=0, caseload_cap=1, productive_hours_per_day=6)
