@@ -149,6 +149,13 @@ def test_unit_box_maps_to_rounded_values():
     assert rate.value_at(1 / 3) == 0.1 and rate.position(0.15) == pytest.approx(0.5)
 
 
+def test_a_mean_exactly_at_the_tolerance_edge_is_within():
+    from sim.calibrate import _table
+
+    (row,) = _table([Target("a", 0.5, 0.05)], {"a": {"mean": 0.45, "n": 2}})
+    assert row["within_tolerance"] and row["z"] == pytest.approx(-1)
+
+
 def test_objective_weights_and_penalises_missing_kpis():
     targets = [Target("a", 10, 2, 1.0), Target("b", 0.5, 0.1, 3.0)]
     assert objective_value(targets, {"a": 12, "b": 0.4}) == pytest.approx(1 + 3)
