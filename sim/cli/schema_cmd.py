@@ -18,6 +18,8 @@ Examples:
 
   sim schema --out .vscode/scenario.schema.json
 
+  sim schema --markdown > docs/parameters.md
+
 Point your editor's YAML extension at the file to complete and check scenario files.
 """
 
@@ -39,9 +41,18 @@ def schema_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    markdown: Annotated[
+        bool,
+        typer.Option("--markdown", help="A Markdown table of every parameter instead."),
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format."""
-    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    """Print the JSON Schema of the scenario format (or a parameter table)."""
+    if markdown:
+        from sim.scenario.reference import parameters_markdown
+
+        text = parameters_markdown()
+    else:
+        text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -40,6 +40,7 @@ def validate_command(
             f"[green]ok[/] {path}: {sc.name} ({len(sc.categories)} categories, "
             f"{len(sc.measures)} measures, {len(sc.inspections)} inspections)",
             highlight=False,
+            soft_wrap=True,
         )
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)

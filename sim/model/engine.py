@@ -187,7 +187,10 @@ class Model:
         officer.give(case, case.pending[0])
 
     def _lapse(self, case: Case, officer: Officer) -> bool:
-        if case.lapse_draw >= officer.group.practice_lapse_rate:
+        group = officer.group
+        others = max(0, len(officer.held) - 1)
+        chance = min(1.0, group.practice_lapse_rate + group.practice_lapse_load_rate * others)
+        if case.lapse_draw >= chance:
             return False
         sup = self.scenario.supervision
         caught = case.review_draw < sup.review_rate and case.catch_draw < sup.catch_rate

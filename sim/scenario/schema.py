@@ -36,8 +36,8 @@ class RunSettings(Frozen):
     warmup_days: float = Field(
         365.0, ge=0, description="simulated days discarded before measuring (day 0 = start)"
     )
-    replications: int = Field(10, ge=1, le=10_000)
-    seed: int = Field(2016, ge=0)
+    replications: int = Field(10, ge=1, le=10_000, description="independent replications")
+    seed: int = Field(2016, ge=0, description="run seed; replication r uses spawn r of it")
     start_date: dt.date = Field(
         dt.date(2014, 1, 1), description="calendar date of simulated day 0, for reports"
     )
@@ -84,7 +84,7 @@ class Category(Frozen):
     seasonality_amplitude_rate: float = Field(
         0.0, ge=0, lt=1, description="rate × (1 + a cos(2π(day - peak)/365))"
     )
-    seasonality_peak_day: float = Field(0.0, ge=0, lt=365)
+    seasonality_peak_day: float = Field(0.0, ge=0, lt=365, description="day of the year")
     risk_mix: dict[str, float] = Field(description="true-risk shares, by risk level; sum to 1")
     case_rate: dict[str, float] = Field(
         description="share of triaged referrals that become police cases, by triaged risk; "
@@ -156,6 +156,13 @@ class OfficerGroup(Frozen):
     )
     practice_lapse_rate: float = Field(
         0.0, ge=0, le=1, description="chance a case this officer handles has a practice failure"
+    )
+    practice_lapse_load_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="extra practice-failure chance per case the officer already holds when "
+        "given this one (heavy caseloads cut corners)",
     )
 
 
@@ -380,8 +387,10 @@ class BacklogEntry(Frozen):
 class Scenario(Frozen):
     """A force and its package of measures."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    description: str = ""
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="names the results folder"
+    )
+    description: str = Field("", description="free text for reports")
     run: RunSettings = Field(default_factory=RunSettings)
     risk_levels: dict[str, RiskLevel]
     categories: dict[str, Category]
