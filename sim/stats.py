@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats as sps
 
 
 def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float | int | None]:
@@ -27,6 +26,8 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> dict[str, float 
     mean = float(np.mean(x))
     if n < 2:
         return {"mean": mean, "std": None, "ci_low": None, "ci_high": None, "n": 1}
+    from scipy import stats as sps  # imported here: scipy.stats costs seconds at CLI start-up
+
     std = float(np.std(x, ddof=1))
     half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * std / math.sqrt(n) if std > 0 else 0.0
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
