@@ -13,6 +13,7 @@ from sim.compare import compare
 from sim.errors import InputError, RunError
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario, with_changes
+from sim.sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
@@ -22,9 +23,11 @@ __all__ = [
     "RunError",
     "RunResult",
     "Scenario",
+    "SweepResult",
     "calibrate",
     "compare",
     "load_scenario",
     "run",
+    "sweep",
     "with_changes",
 ]

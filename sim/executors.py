@@ -34,10 +34,14 @@ class LocalProcessExecutor:
         self.workers = max(1, int(workers))
 
     def map_indexed(self, fn, tasks):
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)))
+        try:
             futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        finally:
+            # an interrupted caller (Ctrl-C, a failed task) must not wait for queued tasks
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:

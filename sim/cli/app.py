@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sim.cli import calibrate_cmd, compare_cmd, run_cmd, schema_cmd, validate_cmd
+from sim.cli import calibrate_cmd, compare_cmd, run_cmd, schema_cmd, sweep_cmd, validate_cmd
 
 app = typer.Typer(
     name="sim",
@@ -26,6 +26,7 @@ register("validate", validate_cmd.validate_command, validate_cmd.EXAMPLES)
 register("schema", schema_cmd.schema_command, schema_cmd.EXAMPLES)
 register("compare", compare_cmd.compare_command, compare_cmd.EXAMPLES)
 register("calibrate", calibrate_cmd.calibrate_command, calibrate_cmd.EXAMPLES)
+register("sweep", sweep_cmd.sweep_command, sweep_cmd.EXAMPLES)
 
 
 def main() -> None:

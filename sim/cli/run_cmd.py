@@ -25,6 +25,7 @@ from sim.cli.common import (
     progress_bar,
     summary_table,
 )
+from sim.dask_executor import ADDRESS_ENV
 from sim.errors import InputError
 from sim.kpis import CORE_KPIS
 from sim.results import write_results
@@ -41,6 +42,8 @@ Examples:
   sim run scenarios/baseline.yaml --set triage.staff=12 --set officers.trained.count=450
 
   sim run scenarios/baseline.yaml --json > summary.json
+
+  sim run scenarios/baseline.yaml --address tcp://scheduler:8786   (or set SIM_DASK_ADDRESS)
 """
 
 
@@ -53,6 +56,15 @@ def run_command(
     days: DaysOpt = None,
     warmup: WarmupOpt = None,
     workers: WorkersOpt = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            envvar=ADDRESS_ENV,
+            help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Results folder (default: results/<scenario name>)."),
@@ -86,7 +98,7 @@ def run_command(
             "results folder already exists (use --force to overwrite, or --out)", file=str(target)
         )
     with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
-        result = run(sc, workers=workers, progress=progress)
+        result = run(sc, workers=workers, address=address or None, progress=progress)
     write_results(result, target, force=force, command=["sim", "run", *sys.argv[2:]])
     if as_json:
         print_json(summary_dict(result))

@@ -1,0 +1,240 @@
+"""`sim sweep`: a sensitivity sweep of a scenario into a results folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import (
+    DaysOpt,
+    ForceOpt,
+    JsonOpt,
+    RepsOpt,
+    SeedOpt,
+    SetOpt,
+    WarmupOpt,
+    WorkersOpt,
+    console,
+    err_console,
+    fmt,
+    handle_errors,
+    print_json,
+    progress_bar,
+)
+from sim.dask_executor import ADDRESS_ENV
+from sim.errors import InputError
+from sim.kpis import kpi_specs
+from sim.runner import resolve_run_settings
+from sim.scenario import load_scenario
+from sim.scenario.loader import parse_override
+from sim.sweep import SweepResult, sweep
+from sim.sweep_design import METHODS, parse_vary
+from sim.sweep_store import is_sweep_file, read_sweep_file
+
+EXAMPLES = """
+Examples:
+
+  sim sweep scenarios/baseline.yaml --vary triage.staff=6:12 --vary officers.trained.count=350:450
+
+  sim sweep scenarios/baseline.yaml -m grid --vary triage.staff=6:12:2 --vary
+  allocation.untrained_after_days=7,14,null --reps 5
+
+  sim sweep scenarios/baseline.yaml -m sobol --samples 64 --vary triage.staff=6:12 --vary
+  officers.trained.count=350:450 --vary warrants.court_days.mean=2:10 --workers 2
+
+  sim sweep sweep.yaml            (a sweep file: scenario, vary, method, samples, reps, seed, out)
+
+  sim sweep sweep.yaml --address tcp://scheduler:8786     (on a Dask cluster)
+
+An interrupted sweep keeps its finished runs in OUT.partial/: the same command again
+computes only the rest.
+"""
+
+DEFAULT_KPIS = ("allocation_days_mean", "substandard_rate")
+
+VaryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vary",
+        "-v",
+        help="Parameter to vary: key.path=lo:hi[:step] (a range) or key.path=a,b,c (values). "
+        "Repeatable.",
+        show_default=False,
+    ),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        envvar=ADDRESS_ENV,
+        help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
+        show_default=False,
+    ),
+]
+
+
+def _settings(target: Path, vary: list[str], set_: list[str]) -> tuple[dict[str, Any], str]:
+    """Merge a sweep file (if ``target`` is one) with the command-line options."""
+    cli_vary = dict(parse_vary(v) for v in vary)
+    cli_set = dict(parse_override(s) for s in set_)
+    if target.is_file() and is_sweep_file(target):
+        settings = read_sweep_file(target)
+        settings["vary"] = {**settings["vary"], **cli_vary}
+        settings["set"] = {**(settings.get("set") or {}), **cli_set}
+        return settings, str(target) if not cli_vary else f"{target} + --vary"
+    return {"scenario": target, "vary": cli_vary, "set": cli_set}, "--vary"
+
+
+@handle_errors
+def sweep_command(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenario YAML, or a sweep file (YAML with scenario: and vary:).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ],
+    vary: VaryOpt = None,
+    method: Annotated[
+        str | None, typer.Option("--method", "-m", help="grid, oat, lhs or sobol [default: oat].")
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", "-n", help="lhs: points; sobol: base rows (points = n × (params + 2))."
+        ),
+    ] = None,
+    levels: Annotated[
+        int | None,
+        typer.Option("--levels", "-k", help="Levels per range without a step (grid, oat)."),
+    ] = None,
+    set_: SetOpt = None,
+    reps: RepsOpt = None,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    warmup: WarmupOpt = None,
+    workers: WorkersOpt = None,
+    address: AddressOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Results folder (default: results/<scenario>-<method>)."),
+    ] = None,
+    force: ForceOpt = False,
+    kpi: Annotated[
+        list[str] | None,
+        typer.Option("--kpi", help="KPI to show in the table (repeatable; all are written)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a sensitivity sweep: every point × replication, on local processes or Dask.
+
+    Writes points.csv, runs.csv (one row per point × replication; runs.parquet too when
+    pyarrow is installed), summary.csv, sensitivity.csv, manifest.json, scenario.yaml and
+    sweep.yaml, and prints the sensitivity of the chosen KPIs.
+    """
+    settings, source = _settings(target, vary or [], set_ or [])
+    method = method or settings.get("method") or "oat"
+    if method not in METHODS:
+        raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", key="--method")
+    for name, value in (("--samples", samples), ("--levels", levels)):
+        if value is not None and value < 2:
+            raise InputError(f"expected 2 or more, got {value}", key=name)
+    sc = load_scenario(settings["scenario"], overrides=settings.get("set") or {})
+    sc = resolve_run_settings(
+        sc,
+        horizon_days=days if days is not None else settings.get("days"),
+        warmup_days=warmup if warmup is not None else settings.get("warmup"),
+    )
+    known = {s.name for s in kpi_specs(sc)}
+    shown = list(kpi or DEFAULT_KPIS)
+    for name in shown:
+        if name not in known:
+            raise InputError(f"no such KPI {name!r} (`sim run --all` lists them)", key="--kpi")
+    target_out = out or (Path(settings["out"]) if settings.get("out") else None)
+    target_out = target_out or Path("results") / f"{sc.name}-{method}"
+    with progress_bar(f"{sc.name}: {method} sweep", 1) as progress:
+        result = sweep(
+            sc,
+            settings["vary"],
+            method,
+            samples=samples if samples is not None else settings.get("samples"),
+            levels=levels if levels is not None else settings.get("levels"),
+            replications=reps if reps is not None else settings.get("reps"),
+            seed=seed if seed is not None else settings.get("seed"),
+            workers=workers,
+            address=address or None,
+            out=target_out,
+            force=force,
+            progress=progress,
+            command=["sim", "sweep", *sys.argv[2:]],
+            source=source,
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    for name in shown:
+        console.print(sensitivity_table(result, name))
+    m = result.manifest
+    err_console.print(
+        f"wrote {result.out}/ in {m['timings']['wall_seconds']:.1f} s: {m['points']} points × "
+        f"{result.definition.replications} replications ({m['tasks']} runs of "
+        f"{m['distinct_points']} distinct points, {m['tasks_resumed']} resumed)",
+        highlight=False,
+    )
+
+
+def _ci(row: dict[str, Any], low: str, high: str) -> str:
+    if row.get(low) is None or row[low] != row[low]:
+        return "–"
+    return f"{fmt(row[low])} – {fmt(row[high])}"
+
+
+def sensitivity_table(result: SweepResult, kpi: str) -> Table:
+    """One KPI's sensitivity: oat changes, Sobol indices or rank correlations."""
+    rows = [r for r in result.sensitivity if r["kpi"] == kpi]
+    if result.method == "oat":
+        base = rows[0]["base_mean"] if rows else None
+        table = Table(title=f"{kpi}: one at a time (base mean {fmt(base)})", title_justify="left")
+        for col in ("parameter", "value", "mean", "change", "95% CI"):
+            table.add_column(col, justify="left" if col == "parameter" else "right")
+        swing: dict[str, float] = {}
+        for r in rows:
+            d = abs(r["delta"]) if r["delta"] is not None else 0.0
+            swing[r["parameter"]] = max(swing.get(r["parameter"], 0.0), d)
+        for r in sorted(rows, key=lambda r: -swing[r["parameter"]]):
+            table.add_row(
+                r["parameter"],
+                fmt(r["value"]),
+                fmt(r["mean"]),
+                fmt(r["delta"]),
+                _ci(r, "delta_ci_low", "delta_ci_high"),
+            )
+        return table
+    if result.method == "sobol":
+        noise = rows[0]["noise_share"] if rows else None
+        table = Table(
+            title=f"{kpi}: Sobol indices (replication noise share {fmt(noise)})",
+            title_justify="left",
+        )
+        for col in ("parameter", "S1", "95% CI", "ST", "95% CI "):
+            table.add_column(col, justify="left" if col == "parameter" else "right")
+        for r in sorted(rows, key=lambda r: -(r["ST"] if r["ST"] == r["ST"] else -1)):
+            table.add_row(
+                r["parameter"],
+                fmt(r["S1"]),
+                _ci(r, "S1_ci_low", "S1_ci_high"),
+                fmt(r["ST"]),
+                _ci(r, "ST_ci_low", "ST_ci_high"),
+            )
+        return table
+    table = Table(title=f"{kpi}: Spearman rank correlation", title_justify="left")
+    for col in ("parameter", "rho", "p-value", "points"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for r in rows:
+        table.add_row(r["parameter"], fmt(r["spearman_rho"]), fmt(r["p_value"]), str(r["points"]))
+    return table
