@@ -13,6 +13,7 @@ from sim.compare import compare
 from sim.errors import InputError, RunError
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario, with_changes
+from sim.sequential import run_to_precision
 from sim.sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
@@ -28,6 +29,7 @@ __all__ = [
     "compare",
     "load_scenario",
     "run",
+    "run_to_precision",
     "sweep",
     "with_changes",
 ]

@@ -19,6 +19,7 @@ from sim.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.model import Streams, replication_seed, simulate
 from sim.scenario.overrides import with_changes
 from sim.scenario.schema import Scenario
+from sim.stability import diagnostics
 from sim.stats import t_interval
 
 
@@ -176,7 +177,7 @@ def run(
         results[i] = result
         if progress is not None:
             progress(done, n)
-    return RunResult(
+    result = RunResult(
         scenario=scenario,
         seed=scenario.run.seed,
         specs=kpi_specs(scenario),
@@ -184,6 +185,9 @@ def run(
         wall_seconds=time.perf_counter() - started,
         workers=workers,
     )
+    # suggested warm-up (MSER-5) and backlog growth, from the weekly open-case series
+    result.extra.update(diagnostics(result))
+    return result
 
 
 def summary_dict(result: RunResult) -> dict[str, Any]:

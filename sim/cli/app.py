@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from sim.cli import calibrate_cmd, compare_cmd, run_cmd, schema_cmd, sweep_cmd, validate_cmd
+from sim.cli import (
+    calibrate_cmd,
+    compare_cmd,
+    run_cmd,
+    schema_cmd,
+    sweep_cmd,
+    validate_cmd,
+    verify_cmd,
+    warmup_cmd,
+)
 
 app = typer.Typer(
     name="sim",
@@ -27,6 +36,8 @@ register("schema", schema_cmd.schema_command, schema_cmd.EXAMPLES)
 register("compare", compare_cmd.compare_command, compare_cmd.EXAMPLES)
 register("calibrate", calibrate_cmd.calibrate_command, calibrate_cmd.EXAMPLES)
 register("sweep", sweep_cmd.sweep_command, sweep_cmd.EXAMPLES)
+register("verify", verify_cmd.verify_command, verify_cmd.EXAMPLES)
+register("warmup", warmup_cmd.warmup_command, warmup_cmd.EXAMPLES)
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ from sim.kpis import CORE_KPIS
 from sim.results import write_results
 from sim.runner import resolve_run_settings, run, summary_dict
 from sim.scenario import load_scenario
+from sim.sequential import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
+from sim.stability import warning_text
 
 EXAMPLES = """
 Examples:
@@ -42,6 +44,8 @@ Examples:
   sim run scenarios/baseline.yaml --set triage.staff=12 --set officers.trained.count=450
 
   sim run scenarios/baseline.yaml --json > summary.json
+
+  sim run scenarios/baseline.yaml --precision 0.05 --precision-kpis allocation_days_mean
 
   sim run scenarios/baseline.yaml --address tcp://scheduler:8786   (or set SIM_DASK_ADDRESS)
 """
@@ -77,6 +81,29 @@ def run_command(
         bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
     ] = False,
     as_json: JsonOpt = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            "--precision",
+            min=0.0001,
+            max=0.9999,
+            help="Add replications until each --precision-kpis 95% half-width is within this "
+            "share of its mean (0.05 = ±5%); --reps is then the starting number (default 5).",
+            show_default=False,
+        ),
+    ] = None,
+    precision_kpis: Annotated[
+        str | None,
+        typer.Option(
+            "--precision-kpis",
+            help="Comma-separated KPIs for --precision "
+            "(default: allocation_days_mean,end_to_end_days_mean).",
+            show_default=False,
+        ),
+    ] = None,
+    max_reps: Annotated[
+        int, typer.Option("--max-reps", min=2, help="Cap on replications for --precision.")
+    ] = DEFAULT_MAX_REPLICATIONS,
 ) -> None:
     """Run a scenario's replications and write its results folder.
 
@@ -97,11 +124,27 @@ def run_command(
         raise InputError(
             "results folder already exists (use --force to overwrite, or --out)", file=str(target)
         )
-    with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
-        result = run(sc, workers=workers, address=address or None, progress=progress)
+    if precision is not None:
+        with progress_bar(f"{sc.name}: replications (cap)", max_reps) as progress:
+            result = run_to_precision(
+                sc,
+                precision=precision,
+                kpis=[k.strip() for k in precision_kpis.split(",")] if precision_kpis else None,
+                max_replications=max_reps,
+                min_replications=reps,
+                workers=workers,
+                address=address or None,
+                progress=progress,
+            )
+    else:
+        with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
+            result = run(sc, workers=workers, address=address or None, progress=progress)
     write_results(result, target, force=force, command=["sim", "run", *sys.argv[2:]])
     if as_json:
         print_json(summary_dict(result))
+        warning = warning_text(result.extra.get("stability", {}))
+        if warning:  # on stderr, so stdout stays the summary
+            err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         return
     core = {k.name for k in CORE_KPIS}
     names = [
@@ -120,3 +163,23 @@ def run_command(
         f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
         highlight=False,
     )
+    for line in _notes(result.extra):
+        err_console.print(line, highlight=False, soft_wrap=True)
+
+
+def _notes(extra: dict) -> list[str]:
+    """Warm-up suggestion, replications needed and an unstable-run warning, one line each."""
+    lines = []
+    w = extra.get("warmup")
+    if w and w.get("suggested_days") is not None:
+        limit = " (no steady state found in the run)" if w["at_limit"] else ""
+        lines.append(
+            f"warm-up: used {w['used_days']:g} days; {w['method']} on weekly {w['series']} "
+            f"suggests {w['suggested_days']:g} days{limit}"
+        )
+    if "sequential" in extra:
+        lines.append(describe(extra["sequential"]))
+    warning = warning_text(extra.get("stability", {}))
+    if warning:
+        lines.append(f"[bold yellow]warning:[/] {warning}")
+    return lines

@@ -1,0 +1,78 @@
+"""`sim warmup`: how long a warm-up a scenario needs (MSER-5 on weekly open cases)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import (
+    DaysOpt,
+    JsonOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    console,
+    handle_errors,
+    print_json,
+    progress_bar,
+)
+from sim.runner import resolve_run_settings, run
+from sim.scenario import load_scenario
+
+EXAMPLES = """
+Examples:
+
+  sim warmup scenarios/baseline.yaml
+
+  sim warmup scenarios/baseline.yaml --reps 3 --days 730 --workers 2
+
+  sim warmup scenarios/baseline.yaml --set officers.trained.count=450 --json
+"""
+
+
+@handle_errors
+def warmup_command(
+    scenario: ScenarioArg,
+    set_: SetOpt = None,
+    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")] = 5,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    workers: WorkersOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Suggest a warm-up for a scenario, beside the one it uses.
+
+    Runs a few replications, averages their weekly open-case counts (from day 0) and applies
+    MSER-5: the truncation point that minimises the squared standard error of the mean of
+    what is kept. Writes nothing.
+    """
+    sc = load_scenario(scenario, overrides=set_ or [])
+    sc = resolve_run_settings(sc, replications=reps, seed=seed, horizon_days=days)
+    with progress_bar(f"{sc.name}: warm-up", reps) as progress:
+        result = run(sc, workers=workers, progress=progress)
+    info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}
+    if as_json:
+        print_json(info)
+        return
+    suggested = info["suggested_days"]
+    console.print(
+        f"{sc.name}: suggested warm-up {suggested:g} days ({info['method']} on weekly "
+        f"{info['series']}, {info['replications']} replications of "
+        f"{sc.end_day:g} days); the scenario uses {sc.run.warmup_days:g} days",
+        highlight=False,
+    )
+    if info["at_limit"]:
+        console.print(
+            "[yellow]note:[/] the series did not settle within the run (the suggestion is "
+            "at the search limit, half the run): run longer with --days, or see below",
+            highlight=False,
+        )
+    stab = info["stability"]
+    if stab["unstable"]:
+        console.print(
+            f"[bold yellow]warning:[/] unstable: open cases grow by "
+            f"{stab['growth_per_day']:.3g} a day: no warm-up makes this run steady",
+            highlight=False,
+        )
