@@ -274,11 +274,10 @@ def read_sweep_file(path: Path) -> dict[str, Any]:
             raise InputError(
                 f"expected a value of 0 or more, got {data[key]!r}", file=file, key=key
             )
-    settings = dict(data)
-    settings["scenario"] = (path.parent / data["scenario"]).resolve()
-    if not math.isfinite(float(settings.get("days") or 0)):
-        raise InputError("expected a finite number of days", file=file, key="days")
-    return settings
+    for key in ("days", "warmup"):
+        if data.get(key) is not None and not math.isfinite(data[key]):
+            raise InputError("expected a finite number of days", file=file, key=key)
+    return {**data, "scenario": (path.parent / data["scenario"]).resolve()}
 
 
 def is_sweep_file(path: Path) -> bool:

@@ -101,7 +101,7 @@ def sweep_command(
     ],
     vary: VaryOpt = None,
     method: Annotated[
-        str | None, typer.Option("--method", "-m", help="grid, oat, lhs or sobol [default: oat].")
+        str | None, typer.Option("--method", "-m", help="grid, oat, lhs or sobol (default: oat).")
     ] = None,
     samples: Annotated[
         int | None,
