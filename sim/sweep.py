@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.executors import Executor, make_executor
+from sim.executors import Executor, default_workers, make_executor
 from sim.kpis import KpiSpec, kpi_specs
 from sim.runner import ReplicationTask, resolve_run_settings, run_replication
 from sim.scenario.overrides import scenario_to_dict, with_changes
@@ -244,7 +244,8 @@ def _executor_label(executor: Executor | None, workers: int | None, address: str
         return type(executor).__name__
     if address:
         return f"dask ({address})"
-    return "serial" if workers is not None and workers <= 1 else f"local processes ({workers})"
+    workers = default_workers() if workers is None else workers
+    return "serial" if workers <= 1 else f"local processes ({workers})"
 
 
 def sweep(
