@@ -93,6 +93,7 @@ INSPECTION_KPIS: tuple[tuple[str, str, str], ...] = (
         )
         for q in ("p90", "p95", "max")
     ),
+    ("detective_vacancy_rate", "lower", "trained posts vacant on the inspection day"),
     ("dual_force_good_rate", "none", "dual-graded sample: share the force grades good"),
     (
         "dual_force_good_agreed_rate",

@@ -324,6 +324,9 @@ class Model:
     # run ------------------------------------------------------------------------
     def run(self) -> ReplicationRecords:
         self.env.run(until=self.end_day + 1e-9)
+        for officer in self.allocator.officers[True]:
+            if officer.working_on is not None:  # a session still in progress at the end
+                self.record_work(officer, officer.session_start, self.end_day)
         harm = self._harm_in_window()
         return ReplicationRecords(
             scenario=self.base_scenario,

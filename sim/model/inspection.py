@@ -134,6 +134,7 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
         "open_rate": float(np.mean([c.is_open for c in sample])),
     }
     result.update(_sample_tails(sample, day))
+    result["detective_vacancy_rate"] = model.workforce.counts()["trained_vacancy_rate"]
     m = min(inspection.dual_graded_size, n)
     if m > 0:
         subsample = rng.choice(n, size=m, replace=False)

@@ -43,6 +43,7 @@ class Officer:
         self._order = count()
         self._wakeup: simpy.Event | None = None
         self.working_on: Case | None = None
+        self.session_start = 0.0
         self.process = model.env.process(self._work())
 
     @property
@@ -96,7 +97,7 @@ class Officer:
             session = self.model.scenario.officers.work_session_hours
             if session is not None:
                 hours = min(hours, session)
-            start = env.now
+            start = self.session_start = env.now
             self.working_on = case
             if hours > 0:
                 yield env.timeout(hours / self.hours_per_day())
