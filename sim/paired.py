@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
 PAIRED, WELCH = "paired", "welch"
 
@@ -48,6 +47,8 @@ def _t_test(
 ) -> dict[str, Any]:
     """Interval and two-sided p-value of ``difference`` with standard error ``se``."""
     if se > 0:
+        from scipy import stats as sps  # here, not at import: seconds of CLI start-up
+
         half = float(sps.t.ppf(0.5 + level / 2, df)) * se
         p = float(2 * sps.t.sf(abs(difference) / se, df))
     else:
@@ -139,6 +140,8 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> dict[str, An
     """
     if n <= 0:
         return {"share": None, "ci_low": None, "ci_high": None, "n": 0}
+    from scipy import stats as sps
+
     z = float(sps.norm.ppf(0.5 + level / 2))
     share = successes / n
     denom = 1 + z**2 / n
