@@ -16,15 +16,14 @@ import json
 import os
 import re
 import shlex
-import shutil
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from sim.atomic import atomic_folder
 from sim.calibrate import Calibration
 from sim.errors import InputError, RunError
 from sim.results import write_csv, write_json
@@ -60,9 +59,7 @@ def write_calibration(
         raise InputError(
             "output folder already exists (use --force to overwrite, or --out)", file=str(out)
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         header = header_lines(calibration, command if command is not None else sys.argv)
         fitted = tmp / "fitted.yaml"
         for body in _fitted_bodies(calibration, Path(scenario_path), tmp):
@@ -89,12 +86,6 @@ def write_calibration(
         doc["command"] = list(command) if command is not None else sys.argv
         doc["scenario_file"] = str(scenario_path)
         write_json(tmp / "calibration.json", doc)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

@@ -6,12 +6,10 @@ whole or not at all.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from sim.atomic import atomic_folder
 from sim.compare_inputs import some
 from sim.errors import InputError
 from sim.paired import PAIRED
@@ -191,16 +189,8 @@ def write_comparison(comparison: dict[str, Any], out: str | Path, *, force: bool
     """
     out = Path(out)
     check_output(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         write_json(tmp / "comparison.json", comparison)
         write_csv(tmp / "comparison.csv", comparison["comparisons"], list(CSV_FIELDS))
         (tmp / "comparison.md").write_text(comparison_markdown(comparison), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out

@@ -12,11 +12,8 @@ import csv
 import datetime as dt
 import json
 import math
-import os
 import platform
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +22,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from sim.atomic import atomic_folder
 from sim.errors import InputError
 from sim.runner import RunResult, summary_dict
 from sim.scenario.overrides import scenario_to_dict
@@ -178,9 +176,7 @@ def write_results(
         raise InputError(
             "results folder already exists (use --force to overwrite, or --out)", file=str(out)
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         write_json(tmp / "manifest.json", manifest(result, command))
         (tmp / "scenario.yaml").write_text(
             yaml.safe_dump(scenario_to_dict(result.scenario), sort_keys=False), encoding="utf-8"
@@ -203,12 +199,6 @@ def write_results(
             write_csv(tmp / "cases.csv", rows, fields)
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 
