@@ -9,13 +9,19 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.scenario.distributions import _Dist
 from sim.scenario.schema import Scenario
 
 
 def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        return " | ".join(_type_name(a) for a in typing.get_args(annotation))
+        args = typing.get_args(annotation)
+        if all(isinstance(a, type) and issubclass(a, _Dist) for a in args):
+            return "distribution"
+        return " or ".join(_type_name(a) for a in args)
+    if origin is typing.Literal:
+        return " or ".join(f"`{a}`" for a in typing.get_args(annotation))
     if origin is typing.Annotated:
         return "distribution"
     if origin is not None:
@@ -40,7 +46,9 @@ def _default(field) -> str:
         return "(section)"
     if isinstance(value, list | dict) and not value:
         return "empty"
-    return str(value)
+    if field.description and field.description.startswith("P(force grade"):
+        return "identity (an honest audit)"
+    return str(value).replace("|", "/")
 
 
 def parameter_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, str]]:
@@ -64,7 +72,7 @@ def parameter_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[
             rows.append(
                 {
                     "key": path,
-                    "type": _type_name(annotation),
+                    "type": _type_name(annotation).replace("|", "/"),
                     "default": _default(field),
                     "description": (field.description or "").replace("|", "/"),
                 }

@@ -116,9 +116,9 @@ class Category(Frozen):
 class Surge(Frozen):
     """A temporary multiplier on referral rates."""
 
-    start_day: float = Field(ge=0)
-    days: float = Field(gt=0)
-    multiplier: float = Field(ge=0)
+    start_day: float = Field(ge=0, description="simulated day it starts")
+    days: float = Field(gt=0, description="how long it lasts")
+    multiplier: float = Field(ge=0, description="factor on the referral rate meanwhile")
     category: str | None = Field(None, description="one category, or all when omitted")
 
 
@@ -204,14 +204,14 @@ class Warrants(Frozen):
     court_days: Distribution = Field(
         default_factory=lambda: Fixed(value=2.0), description="magistrate delay, days"
     )
-    execution_teams: int = Field(5, ge=1)
+    execution_teams: int = Field(5, ge=1, description="teams that execute warrants")
     execution_days: Distribution = Field(
         default_factory=lambda: Fixed(value=1.0), description="team time to execute one warrant"
     )
     forensics_rate: float = Field(
         1.0, ge=0, le=1, description="share of executed warrants seizing devices"
     )
-    forensics_examiners: int = Field(10, ge=1)
+    forensics_examiners: int = Field(10, ge=1, description="digital forensics examiners")
     forensics_days: Distribution = Field(
         default_factory=lambda: Exponential(mean=10.0),
         description="examiner time for one case's devices, days",
@@ -223,7 +223,7 @@ class Training(Frozen):
 
     course_places: int = Field(0, ge=0, description="untrained officers taken per intake")
     intake_interval_days: float = Field(91.0, gt=0, description="days between intakes")
-    first_intake_day: float = Field(0.0, ge=0)
+    first_intake_day: float = Field(0.0, ge=0, description="simulated day of the first intake")
     course_days: float = Field(365.0, gt=0, description="intake to accreditation, days")
     time_away_rate: float = Field(
         0.2, ge=0, lt=1, description="share of a trainee's productive time spent on the course"
@@ -278,8 +278,8 @@ class Hazards(Frozen):
 
 
 class GradingRule(Frozen):
-    grade: BadGrade = "requires_improvement"
-    serious_concern: bool = False
+    grade: BadGrade = Field("requires_improvement", description="grade of a case breaking it")
+    serious_concern: bool = Field(False, description="breaking it flags a serious concern")
     factor: float = Field(
         1.0, gt=0, description="for delay rules: breached when the delay exceeds factor × target"
     )
@@ -339,9 +339,11 @@ class SelfAssessment(Frozen):
 class Inspection(Frozen):
     """An inspection draws a sample of cases at a day and grades them."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    day: float = Field(ge=0)
-    sample_size: int = Field(374, ge=1)
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$", description="prefix of its KPIs (<name>_substandard_rate)"
+    )
+    day: float = Field(ge=0, description="simulated day of the inspection")
+    sample_size: int = Field(374, ge=1, description="cases sampled")
     lookback_days: float = Field(
         180.0, gt=0, description="cases referred in this many days before the inspection"
     )
@@ -366,21 +368,27 @@ class Measure(Frozen):
     them. ``action`` runs a one-off action at ``day``.
     """
 
-    name: str
-    day: float = Field(ge=0)
-    ramp_days: float = Field(0.0, ge=0)
-    set: dict[str, float | int | bool | None] = Field(default_factory=dict)
-    add: dict[str, float] = Field(default_factory=dict)
-    action: Literal["review_open_high_risk"] | None = None
+    name: str = Field(description="a label for reports")
+    day: float = Field(ge=0, description="simulated day it starts")
+    ramp_days: float = Field(0.0, ge=0, description="days to reach full strength, linearly")
+    set: dict[str, float | int | bool | None] = Field(
+        default_factory=dict, description="key path → new value"
+    )
+    add: dict[str, float] = Field(default_factory=dict, description="key path → amount added")
+    action: Literal["review_open_high_risk"] | None = Field(
+        None, description="a one-off action on its day"
+    )
 
 
 class BacklogEntry(Frozen):
     """Open cases present at day 0."""
 
-    category: str
-    risk: str
-    stage: Literal["allocation", "investigation"]
-    count: int = Field(ge=0)
+    category: str = Field(description="a category name")
+    risk: str = Field(description="a risk level name")
+    stage: Literal["allocation", "investigation"] = Field(
+        description="waiting for an officer, or already with one"
+    )
+    count: int = Field(ge=0, description="open cases")
     age_days: float = Field(0.0, ge=0, description="days since referral at day 0")
 
 
