@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
 from sim.stats import t_interval
 
@@ -282,6 +281,8 @@ def rank_rows(
             ok = np.isfinite(means)
             rho = p_value = float("nan")
             if ok.sum() >= 3 and np.ptp(x[ok]) > 0 and np.ptp(means[ok]) > 0:
+                from scipy import stats as sps  # here: scipy.stats is slow to import
+
                 res = sps.spearmanr(x[ok], means[ok])
                 rho, p_value = float(res.statistic), float(res.pvalue)
             rows.append(

@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import yaml
-from scipy.stats import qmc
 
 from sim.errors import InputError
 from sim.scenario.overrides import get_path
@@ -232,6 +231,8 @@ def _design_rng(seed: int) -> np.random.Generator:
 
 
 def _unit_sample(kind: str, d: int, n: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc  # here: scipy.stats is slow to import
+
     engine_cls = qmc.LatinHypercube if kind == "lhs" else qmc.Sobol
     try:
         engine = engine_cls(d=d, rng=_design_rng(seed))

@@ -24,12 +24,12 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sim.atomic import atomic_folder
 from sim.errors import InputError
 from sim.results import package_versions, write_csv, write_json
 from sim.scenario.loader import read_yaml
@@ -118,21 +118,13 @@ class SweepStore:
     def finish(self, result: SweepResult, *, command: list[str] | None = None) -> Path:
         """Write the results folder whole, then drop the work folder."""
         out = self.out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
+        if out.exists() and not self.force:
+            raise InputError(
+                "results folder already exists (use --force to overwrite, or --out)",
+                file=str(out),
+            )
+        with atomic_folder(out) as tmp:
             write_sweep_folder(result, tmp, command=command)
-            if out.exists():
-                if not self.force:
-                    raise InputError(
-                        "results folder already exists (use --force to overwrite, or --out)",
-                        file=str(out),
-                    )
-                shutil.rmtree(out)
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         shutil.rmtree(self.work, ignore_errors=True)
         return out
 

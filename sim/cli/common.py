@@ -58,6 +58,15 @@ WorkersOpt = Annotated[
     int | None,
     typer.Option("--workers", "-w", min=1, help="Local worker processes (default: one per core)."),
 ]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        envvar="SIM_DASK_ADDRESS",
+        help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
+        show_default=False,
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing results folder.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 

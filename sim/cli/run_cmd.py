@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import (
+    AddressOpt,
     DaysOpt,
     ForceOpt,
     JsonOpt,
@@ -25,7 +26,6 @@ from sim.cli.common import (
     progress_bar,
     summary_table,
 )
-from sim.dask_executor import ADDRESS_ENV
 from sim.errors import InputError
 from sim.kpis import CORE_KPIS
 from sim.results import write_results
@@ -60,15 +60,7 @@ def run_command(
     days: DaysOpt = None,
     warmup: WarmupOpt = None,
     workers: WorkersOpt = None,
-    address: Annotated[
-        str | None,
-        typer.Option(
-            "--address",
-            envvar=ADDRESS_ENV,
-            help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
-            show_default=False,
-        ),
-    ] = None,
+    address: AddressOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Results folder (default: results/<scenario name>)."),

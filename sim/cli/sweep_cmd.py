@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    AddressOpt,
     DaysOpt,
     ForceOpt,
     JsonOpt,
@@ -25,7 +26,6 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.dask_executor import ADDRESS_ENV
 from sim.errors import InputError
 from sim.kpis import kpi_specs
 from sim.runner import resolve_run_settings
@@ -63,15 +63,6 @@ VaryOpt = Annotated[
         "-v",
         help="Parameter to vary: key.path=lo:hi[:step] (a range) or key.path=a,b,c (values). "
         "Repeatable.",
-        show_default=False,
-    ),
-]
-AddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--address",
-        envvar=ADDRESS_ENV,
-        help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
         show_default=False,
     ),
 ]
