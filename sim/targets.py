@@ -31,6 +31,7 @@ import yaml
 
 from sim.errors import InputError
 from sim.kpis import kpi_specs
+from sim.scenario.loader import read_yaml_document
 from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario
 
@@ -259,19 +260,7 @@ _Loader.add_implicit_resolver(
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror})", file=str(path)) from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"{where}: {problem}", file=str(path)) from None
+    return read_yaml_document(path, _Loader)
 
 
 def _parse_settings(raw: Any, *, file: str) -> dict[str, Any]:

@@ -20,8 +20,8 @@ _DIST_TAGS = {"fixed", "exponential", "lognormal", "gamma", "uniform"}
 _MAX_EXTENDS_DEPTH = 10
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML mapping from ``path``; raise :class:`InputError` naming the file."""
+def read_yaml_document(path: Path, loader: type = yaml.SafeLoader) -> Any:
+    """Parse the YAML file ``path`` (any document); :class:`InputError` naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -29,12 +29,17 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", file=str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - loaders passed in are safe ones
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise InputError(f"{where}: {problem}", file=str(path)) from None
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping from ``path``; raise :class:`InputError` naming the file."""
+    data = read_yaml_document(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
