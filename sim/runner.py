@@ -82,10 +82,15 @@ class RunResult:
 
     @property
     def summary(self) -> dict[str, dict[str, Any]]:
-        """``{kpi: {mean, std, ci_low, ci_high, n, better, description}}``."""
+        """``{kpi: {mean, std, ci_low, ci_high, n, better, description}}``.
+
+        Every KPI is a count, a duration or a share, so its interval is clipped to its
+        possible range (≥ 0, and ≤ 1 for ``_rate`` KPIs): with few replications a plain
+        t-interval can otherwise cross those bounds.
+        """
         out: dict[str, dict[str, Any]] = {}
         for spec in self.specs:
-            s = t_interval(self.kpi_values(spec.name))
+            s = clip_interval(t_interval(self.kpi_values(spec.name)), spec.name)
             out[spec.name] = {**s, "better": spec.better, "description": spec.description}
         return out
 
@@ -96,6 +101,18 @@ class RunResult:
     @property
     def referrals_simulated(self) -> int:
         return sum(r.referrals_simulated for r in self.replications)
+
+
+def clip_interval(summary: dict[str, Any], name: str) -> dict[str, Any]:
+    """The summary with its interval clipped to the KPI's possible range."""
+    upper = 1.0 if name.endswith("_rate") or name == "detective_utilisation" else None
+    for key in ("ci_low", "ci_high"):
+        value = summary.get(key)
+        if value is None:
+            continue
+        value = max(0.0, value)
+        summary[key] = min(upper, value) if upper is not None else value
+    return summary
 
 
 def resolve_run_settings(

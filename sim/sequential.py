@@ -26,7 +26,7 @@ from sim.kpis import kpi_specs
 from sim.runner import RunResult, resolve_run_settings, run
 from sim.scenario.schema import Scenario
 from sim.stability import diagnostics
-from sim.stats import half_width
+from sim.stats import half_width, t_interval
 
 DEFAULT_KPIS = ("allocation_days_mean", "end_to_end_days_mean")
 DEFAULT_MAX_REPLICATIONS = 100
@@ -36,7 +36,8 @@ DEFAULT_MIN_REPLICATIONS = 5
 def relative_half_widths(result: RunResult, kpis: Sequence[str]) -> dict[str, float | None]:
     """Each KPI's 95% half-width over |mean| (0 when both are 0; ``None`` unmeasured)."""
     out: dict[str, float | None] = {}
-    summary = result.summary
+    # the plain t-interval, not the clipped one the summary shows
+    summary = {name: t_interval(result.kpi_values(name)) for name in kpis}
     for name in kpis:
         s = summary[name]
         hw = half_width(s)

@@ -139,16 +139,24 @@ def run_command(
             err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         return
     core = {k.name for k in CORE_KPIS}
-    names = [
-        n
-        for n in result.kpi_names
-        if show_all or n in core or n.startswith(tuple(i.name for i in sc.inspections))
-    ]
+    headline_inspection = {
+        f"{i.name}_{k}"
+        for i in sc.inspections
+        for k in ("substandard_rate", "inadequate_rate", "serious_concern_rate")
+    }
+    names = [n for n in result.kpi_names if show_all or n in core or n in headline_inspection]
     title = (
         f"{sc.name}: {len(result.replications)} replications, seed {result.seed}, "
         f"{sc.run.horizon_days:g} days after {sc.run.warmup_days:g} days warm-up"
     )
     console.print(summary_table(title, result.summary, names))
+    hidden = len(result.kpi_names) - len(names)
+    if hidden:
+        err_console.print(
+            f"{hidden} more KPIs (by risk level, category, rule, inspection detail): "
+            "--all shows them; summary.csv has them all",
+            highlight=False,
+        )
     rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else 0
     err_console.print(
         f"wrote {target}/ in {result.wall_seconds:.1f} s "
