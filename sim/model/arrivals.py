@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
 
 WINDOW_DAYS = 30.0
-_BATCH = 256
 
 
 def rate_per_day(scenario: Scenario, category: str, day: float) -> float:
@@ -69,6 +68,8 @@ def arrival_process(model: Model, index: int):
         if bound <= 0:
             yield env.timeout(window_end - start)
             continue
+        cat = scenario.categories[name]
+        mix = [cat.risk_mix[r] for r in risk_levels]
         t = start
         while True:
             t += rng.exponential(1.0 / bound)
@@ -77,8 +78,6 @@ def arrival_process(model: Model, index: int):
             if rng.random() * bound > rate_per_day(scenario, name, t):
                 continue
             yield env.timeout(t - env.now)
-            cat = scenario.categories[name]
-            mix = [cat.risk_mix[r] for r in risk_levels]
             u = attrs.random(3)
             risk = _pick(mix, u[0])
             referral = Referral(
@@ -92,7 +91,8 @@ def arrival_process(model: Model, index: int):
             model.referral_arrives(referral)
         if model.scenario is scenario:
             yield env.timeout(max(0.0, window_end - env.now))
-        # else: parameters changed; start a new window from now (memoryless, so exact)
+        # else: a measure changed the parameters; the candidate drawn under the old bound is
+        # dropped and a new window starts at the last arrival (see the module docstring)
 
 
 def _pick(shares: list[float], u: float) -> int:

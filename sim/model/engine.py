@@ -88,7 +88,7 @@ class Model:
 
     def set_stage(self, case: Case, stage: str) -> None:
         """Move a case to ``stage``, keeping the open-case counts by stage."""
-        if case.stage in self.stage_counts and case.stage != "new":
+        if case.stage in self.stage_counts:  # a new case ("new") is in no count yet
             self.stage_counts[case.stage] -= 1
         case.stage = stage
         self.stage_counts[stage] += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.overrides import get_path, interpolate, scenario_to_dict, with_changes
 from sim.scenario.schema import Measure, Scenario
 
 if TYPE_CHECKING:
@@ -43,19 +43,10 @@ def _one_measure(model: Model, measure: Measure):
     steps = max(1, math.ceil(measure.ramp_days / RAMP_STEP_DAYS))
     for k in range(1, steps + 1):
         strength = k / steps
-        changes = {p: _between(start[p], targets[p], strength) for p in targets}
+        changes = {p: interpolate(start[p], targets[p], strength) for p in targets}
         apply_changes(model, changes, measure)
         if k < steps:
             yield env.timeout(measure.ramp_days / steps)
-
-
-def _between(start: Any, target: Any, strength: float) -> Any:
-    if isinstance(target, bool) or target is None or start is None:
-        return target
-    value = start + (target - start) * strength
-    if isinstance(start, int) and not isinstance(start, bool):
-        return int(round(value))
-    return value
 
 
 def apply_changes(model: Model, changes: dict[str, Any], measure: Measure) -> None:

@@ -125,7 +125,6 @@ class Allocator:
         self._eligible: list[tuple[int, float, int, Case]] = []
         self._free: dict[bool, list[tuple[int, int, int, Officer]]] = {True: [], False: []}
         self._order = count()
-        self.waiting_count = 0
 
     # officers -----------------------------------------------------------------
     def add_officer(self, officer: Officer) -> None:
@@ -179,7 +178,6 @@ class Allocator:
         case.waiting_since = self.model.env.now
         entry = (case.triaged_risk, case.referral_day, next(self._order), case)
         heapq.heappush(self._waiting, entry)
-        self.waiting_count += 1
         self._schedule_eligibility(case, entry)
 
     def _schedule_eligibility(self, case: Case, entry) -> None:
@@ -259,7 +257,6 @@ class Allocator:
     def _assign(self, case: Case, officer: Officer) -> None:
         self.model.set_stage(case, "officer")
         case.officer = officer
-        self.waiting_count -= 1
         officer.held.add(case)
         self._mark(officer)
         self.model.case_allocated(case, officer)

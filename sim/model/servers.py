@@ -25,8 +25,6 @@ class ServerPool:
         self.busy = 0
         self._queue: list[tuple[float, int, float, Callable[[], None]]] = []
         self._order = count()
-        self.busy_time_days = 0.0
-        self._last_change = env.now
 
     @property
     def capacity(self) -> int:
@@ -46,21 +44,14 @@ class ServerPool:
         heapq.heappush(self._queue, (priority, next(self._order), service_days, on_done))
         self._start_waiting()
 
-    def _account(self) -> None:
-        now = self.env.now
-        self.busy_time_days += self.busy * (now - self._last_change)
-        self._last_change = now
-
     def _start_waiting(self) -> None:
         while self._queue and self.busy < self._capacity:
             _, _, service_days, on_done = heapq.heappop(self._queue)
-            self._account()
             self.busy += 1
             done = self.env.timeout(service_days)
             done.callbacks.append(lambda _ev, cb=on_done: self._finish(cb))
 
     def _finish(self, on_done: Callable[[], None]) -> None:
-        self._account()
         self.busy -= 1
         on_done()
         self._start_waiting()

@@ -79,7 +79,7 @@ def check_measures(scenario: Scenario, *, source: str) -> None:
     data = scenario_to_dict(scenario)
     for i, measure in enumerate(scenario.measures):
         for verb in ("set", "add"):
-            for path, value in getattr(measure, verb).items():
+            for path in getattr(measure, verb):
                 key = f"measures.{i}.{verb}.{path}"
                 try:
                     current = get_path(data, path, source=source)
@@ -98,7 +98,6 @@ def check_measures(scenario: Scenario, *, source: str) -> None:
                         file=source,
                         key=key,
                     )
-                _ = value
     # the scenario as every measure leaves it at full strength must still be valid
     final = scenario
     for measure in scenario.measures:
@@ -118,16 +117,20 @@ def apply_measure(
     changes: dict[str, Any] = {}
     for path, target in measure.set.items():
         current = get_path(data, path, source=source)
-        changes[path] = _interpolate(current, target, strength)
+        changes[path] = interpolate(current, target, strength)
     for path, amount in measure.add.items():
         current = get_path(data, path, source=source)
-        changes[path] = _interpolate(current, current + amount, strength)
+        changes[path] = interpolate(current, current + amount, strength)
     if not changes:
         return scenario
     return with_changes(scenario, changes, source=f"{source}: measure {measure.name!r}")
 
 
-def _interpolate(current: Any, target: Any, strength: float) -> Any:
+def interpolate(current: Any, target: Any, strength: float) -> Any:
+    """The value ``strength`` (0..1) of the way from ``current`` to ``target``.
+
+    Integers stay integers (rounded); booleans and nulls switch at strength > 0.
+    """
     if isinstance(target, bool) or target is None or current is None:
         return target if strength > 0 else current
     value = current + (target - current) * strength
