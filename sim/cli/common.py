@@ -152,7 +152,8 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 def summary_table(title: str, summary: dict[str, dict[str, Any]], names: list[str]) -> Table:
     table = Table(title=title, title_justify="left")
-    table.add_column("KPI")
+    # KPI names are what scripts use: never cut them; the interval column wraps instead
+    table.add_column("KPI", no_wrap=True, min_width=max((len(n) for n in names), default=3))
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("n", justify="right")
