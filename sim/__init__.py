@@ -8,13 +8,13 @@ The Python API mirrors the command line and returns data, never prints::
     result.summary["allocation_days_mean"]   # {"mean", "std", "ci_low", "ci_high", "n", ...}
 """
 
-from sim.calibrate import Calibration, calibrate
-from sim.compare import compare
+from sim.calibrate.fitting import Calibration, calibrate
+from sim.compare.comparison import compare
 from sim.errors import InputError, RunError
-from sim.runner import RunResult, run
+from sim.experiment.precision import run_to_precision
+from sim.experiment.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario, with_changes
-from sim.sequential import run_to_precision
-from sim.sweep import SweepResult, sweep
+from sim.sweep.sweeper import SweepResult, sweep
 
 __version__ = "0.1.0"
 

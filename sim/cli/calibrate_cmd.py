@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sim.calibrate import DEFAULT_MAX_EVALS, Calibration, calibrate
-from sim.calibration_files import write_calibration
+from sim.calibrate.files import write_calibration
+from sim.calibrate.fitting import DEFAULT_MAX_EVALS, Calibration, calibrate
+from sim.calibrate.targets import METHODS, read_targets
 from sim.cli.common import (
     DaysOpt,
     ForceOpt,
@@ -28,7 +29,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.scenario import load_scenario
-from sim.targets import METHODS, read_targets
 
 EXAMPLES = """
 Examples:

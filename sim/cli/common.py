@@ -166,6 +166,6 @@ def summary_table(title: str, summary: dict[str, dict[str, Any]], names: list[st
 
 
 def print_json(data: Any) -> None:
-    from sim.results import _clean
+    from sim.output.results import _clean
 
     sys.stdout.write(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n")

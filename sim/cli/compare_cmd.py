@@ -22,10 +22,10 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.compare import BETTER, WORSE, compare
-from sim.compare_files import check_output, method_text, narrower_text, write_comparison
+from sim.compare.comparison import BETTER, WORSE, compare
+from sim.compare.files import check_output, method_text, narrower_text, write_comparison
 from sim.errors import InputError
-from sim.kpis import CORE_KPIS, INSPECTION_KPIS
+from sim.experiment.kpis import CORE_KPIS, INSPECTION_KPIS
 
 EXAMPLES = """
 Examples:

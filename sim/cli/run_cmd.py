@@ -27,12 +27,12 @@ from sim.cli.common import (
     summary_table,
 )
 from sim.errors import InputError
-from sim.kpis import CORE_KPIS
-from sim.results import write_results
-from sim.runner import resolve_run_settings, run, summary_dict
+from sim.experiment.kpis import CORE_KPIS
+from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
+from sim.experiment.runner import resolve_run_settings, run, summary_dict
+from sim.output.results import write_results
 from sim.scenario import load_scenario
-from sim.sequential import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
-from sim.stability import warning_text
+from sim.stats.stability import warning_text
 
 EXAMPLES = """
 Examples:

@@ -27,13 +27,13 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.errors import InputError
-from sim.kpis import kpi_specs
-from sim.runner import resolve_run_settings
+from sim.experiment.kpis import kpi_specs
+from sim.experiment.runner import resolve_run_settings
 from sim.scenario import load_scenario
 from sim.scenario.loader import parse_override
-from sim.sweep import SweepResult, sweep
-from sim.sweep_design import METHODS, parse_vary
-from sim.sweep_store import is_sweep_file, read_sweep_file
+from sim.sweep.design import METHODS, parse_vary
+from sim.sweep.store import is_sweep_file, read_sweep_file
+from sim.sweep.sweeper import SweepResult, sweep
 
 EXAMPLES = """
 Examples:

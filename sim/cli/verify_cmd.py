@@ -20,7 +20,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.errors import InputError
-from sim.verify import fast_checks, run_checks
+from sim.verify.checks import fast_checks, run_checks
 
 EXAMPLES = """
 Examples:

@@ -18,7 +18,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.runner import resolve_run_settings, run
+from sim.experiment.runner import resolve_run_settings, run
 from sim.scenario import load_scenario
 
 EXAMPLES = """

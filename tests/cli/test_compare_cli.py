@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.app import app
-from sim.results import write_results
+from sim.output.results import write_results
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.app import app
-from sim.dask_executor import ADDRESS_ENV
+from sim.experiment.dask_executor import ADDRESS_ENV
 
 FAST = ["--days", "100", "--reps", "2"]
 TABLES = ("points.csv", "runs.csv", "summary.csv", "sensitivity.csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import sim
-from sim.results import write_results
+from sim.output.results import write_results
 
 
 def test_same_seed_identical_summary_json(tmp_path, small):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.atomic import atomic_folder
+from sim.output.folders import atomic_folder
 
 
 def test_folder_appears_when_block_succeeds(tmp_path):

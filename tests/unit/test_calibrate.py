@@ -7,9 +7,8 @@ import math
 import pytest
 
 import sim
-from sim.calibrate import objective_value
-from sim.errors import InputError
-from sim.targets import (
+from sim.calibrate.fitting import objective_value
+from sim.calibrate.targets import (
     FreeParameter,
     FreeRange,
     Target,
@@ -20,6 +19,7 @@ from sim.targets import (
     read_targets,
     resolve_free,
 )
+from sim.errors import InputError
 
 REPS, SEED, DAYS = 2, 3, 200  # short runs: an evaluation takes well under a second
 
@@ -150,7 +150,7 @@ def test_unit_box_maps_to_rounded_values():
 
 
 def test_a_mean_exactly_at_the_tolerance_edge_is_within():
-    from sim.calibrate import _table
+    from sim.calibrate.fitting import _table
 
     (row,) = _table([Target("a", 0.5, 0.05)], {"a": {"mean": 0.45, "n": 2}})
     assert row["within_tolerance"] and row["z"] == pytest.approx(-1)

@@ -12,11 +12,11 @@ import pytest
 from scipy import stats as sps
 
 import sim
-from sim.compare import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE, parse_target
-from sim.compare_files import CSV_FIELDS, write_comparison
+from sim.compare.comparison import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE, parse_target
+from sim.compare.files import CSV_FIELDS, write_comparison
 from sim.errors import InputError
-from sim.paired import holm_adjust, paired_difference, welch_difference, wilson_interval
-from sim.results import write_results
+from sim.output.results import write_results
+from sim.stats.paired import holm_adjust, paired_difference, welch_difference, wilson_interval
 
 # A tiny replications table: the baseline and a scenario sharing seeds (rows pair up).
 BASE = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.kpis import compute_kpis
+from sim.experiment.kpis import compute_kpis
 from sim.model import Model, Streams, replication_seed
 
 

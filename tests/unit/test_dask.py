@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.app import app
-from sim.dask_executor import ADDRESS_ENV, DaskExecutor
 from sim.errors import InputError, RunError
+from sim.experiment.dask_executor import ADDRESS_ENV, DaskExecutor
 
 distributed = pytest.importorskip("distributed")
 

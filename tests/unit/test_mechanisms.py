@@ -14,7 +14,7 @@ import pytest
 from scipy import stats as sps
 
 import sim
-from sim.kpis import case_table
+from sim.experiment.kpis import case_table
 from sim.model import Model, Streams, replication_seed
 
 REPS = 4

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats as sps
 
 from sim.model.streams import Streams, replication_seed
-from sim.stats import half_width, t_interval
+from sim.stats.summary import half_width, t_interval
 
 
 def test_same_name_same_numbers_regardless_of_creation_order():

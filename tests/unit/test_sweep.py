@@ -11,10 +11,10 @@ from scipy.stats import qmc
 
 import sim
 from sim.errors import InputError
-from sim.executors import SerialExecutor
+from sim.experiment.executors import SerialExecutor
 from sim.scenario.overrides import scenario_to_dict
-from sim.sensitivity import oat_rows, sobol_indices
-from sim.sweep_design import make_design, make_parameter, parse_vary
+from sim.sweep.design import make_design, make_parameter, parse_vary
+from sim.sweep.sensitivity import oat_rows, sobol_indices
 
 FILES = ("points.csv", "runs.csv", "summary.csv", "sensitivity.csv")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.warmup import mean_series, mser, suggest_warmup
+from sim.stats.warmup import mean_series, mser, suggest_warmup
 
 
 def test_deletes_an_initial_transient_and_little_more():

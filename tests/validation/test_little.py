@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 
 import sim
-from sim import theory
-from sim.stats import t_interval
-from sim.verify import exponential_hours, textbook_scenario, tolerance
+from sim.stats import theory
+from sim.stats.summary import t_interval
+from sim.verify.checks import exponential_hours, textbook_scenario, tolerance
 from tests.validation.textbook import (
     FAMILY,
     SEED,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim import theory
-from sim.verify import (
+from sim.stats import theory
+from sim.verify.checks import (
     Check,
     md1_checks,
     mlognormal1_checks,

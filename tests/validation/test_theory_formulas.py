@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from sim import theory
+from sim.stats import theory
 
 
 def erlang_c_direct(c: int, a: float) -> float:

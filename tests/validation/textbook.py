@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.runner import RunResult
-from sim.verify import Check, CheckResult, run_checks
+from sim.experiment.runner import RunResult
+from sim.verify.checks import Check, CheckResult, run_checks
 
 FAMILY = 40  # about the number of checks in tests/validation (default and slow together)
 SEED = 2016

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.executors import Executor, make_executor
-from sim.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
+from sim.experiment.executors import Executor, make_executor
+from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.model import Streams, replication_seed, simulate
 from sim.scenario.overrides import with_changes
 from sim.scenario.schema import Scenario
-from sim.stability import diagnostics
-from sim.stats import t_interval
+from sim.stats.stability import diagnostics
+from sim.stats.summary import t_interval
 
 
 @dataclass(frozen=True)

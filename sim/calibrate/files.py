@@ -23,10 +23,10 @@ from typing import Any
 
 import yaml
 
-from sim.atomic import atomic_folder
-from sim.calibrate import Calibration
+from sim.calibrate.fitting import Calibration
 from sim.errors import InputError, RunError
-from sim.results import write_csv, write_json
+from sim.output.folders import atomic_folder
+from sim.output.results import write_csv, write_json
 from sim.scenario.loader import load_scenario
 from sim.scenario.overrides import get_path, scenario_to_dict
 

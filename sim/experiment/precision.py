@@ -21,12 +21,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sim.errors import InputError
-from sim.executors import default_workers
-from sim.kpis import kpi_specs
-from sim.runner import RunResult, resolve_run_settings, run
+from sim.experiment.executors import default_workers
+from sim.experiment.kpis import kpi_specs
+from sim.experiment.runner import RunResult, resolve_run_settings, run
 from sim.scenario.schema import Scenario
-from sim.stability import diagnostics
-from sim.stats import half_width, t_interval
+from sim.stats.stability import diagnostics
+from sim.stats.summary import half_width, t_interval
 
 DEFAULT_KPIS = ("allocation_days_mean", "end_to_end_days_mean")
 DEFAULT_MAX_REPLICATIONS = 100

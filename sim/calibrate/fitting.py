@@ -20,13 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import InputError
-from sim.executors import Executor, make_executor
-from sim.runner import resolve_run_settings, run
-from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
-from sim.scenario.schema import Scenario
-from sim.stats import t_interval
-from sim.targets import (
+from sim.calibrate.targets import (
     METHODS,
     FreeParameter,
     FreeRange,
@@ -39,6 +33,12 @@ from sim.targets import (
     read_targets,
     resolve_free,
 )
+from sim.errors import InputError
+from sim.experiment.executors import Executor, make_executor
+from sim.experiment.runner import resolve_run_settings, run
+from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.schema import Scenario
+from sim.stats.summary import t_interval
 
 MISSING_PENALTY = 1e6  # objective term of a target whose KPI measured nothing
 INVALID_PENALTY = 1e12  # objective of a parameter combination the scenario rejects

@@ -26,14 +26,14 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.executors import Executor, default_workers, make_executor
-from sim.kpis import KpiSpec, kpi_specs
-from sim.runner import ReplicationTask, resolve_run_settings, run_replication
+from sim.experiment.executors import Executor, default_workers, make_executor
+from sim.experiment.kpis import KpiSpec, kpi_specs
+from sim.experiment.runner import ReplicationTask, resolve_run_settings, run_replication
 from sim.scenario.overrides import scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario
-from sim.sensitivity import BOOTSTRAP, oat_rows, rank_rows, sobol_rows
-from sim.stats import t_interval
-from sim.sweep_design import DesignPoint, Parameter, make_design, make_parameter, parse_vary
+from sim.stats.summary import t_interval
+from sim.sweep.design import DesignPoint, Parameter, make_design, make_parameter, parse_vary
+from sim.sweep.sensitivity import BOOTSTRAP, oat_rows, rank_rows, sobol_rows
 
 VarySpec = Mapping[str, Any] | Sequence[str]
 
@@ -302,7 +302,7 @@ def sweep(
     SweepResult
         ``.points``, ``.runs``, ``.summary``, ``.sensitivity`` and ``.manifest``; never prints.
     """
-    from sim.sweep_store import SweepStore
+    from sim.sweep.store import SweepStore
 
     started = time.perf_counter()
     definition = define_sweep(

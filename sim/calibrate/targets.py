@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from sim.errors import InputError
-from sim.kpis import kpi_specs
+from sim.experiment.kpis import kpi_specs
 from sim.scenario.loader import read_yaml_document
 from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario

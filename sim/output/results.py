@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.atomic import atomic_folder
 from sim.errors import InputError
-from sim.runner import RunResult, summary_dict
+from sim.experiment.runner import RunResult, summary_dict
+from sim.output.folders import atomic_folder
 from sim.scenario.overrides import scenario_to_dict
-from sim.stats import percentile_band
+from sim.stats.summary import percentile_band
 
 RESULT_FILES = (
     "manifest.json",

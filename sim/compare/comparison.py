@@ -25,13 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.compare_inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
+from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
 from sim.errors import InputError
-from sim.executors import Executor
-from sim.paired import PAIRED, WELCH, holm_adjust, paired_difference, welch_difference
-from sim.paired import wilson_interval as _wilson
-from sim.results import _clean
-from sim.stats import t_interval
+from sim.experiment.executors import Executor
+from sim.output.results import _clean
+from sim.stats.paired import PAIRED, WELCH, holm_adjust, paired_difference, welch_difference
+from sim.stats.paired import wilson_interval as _wilson
+from sim.stats.summary import t_interval
 
 BETTER = "better"
 WORSE = "worse"

@@ -32,10 +32,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim import theory
-from sim.runner import RunResult, run
+from sim.experiment.runner import RunResult, run
 from sim.scenario.loader import validate
 from sim.scenario.schema import Scenario
+from sim.stats import theory
 
 HOURS_PER_DAY = 24.0
 BIAS_RATE = 0.01

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.atomic import atomic_folder
-from sim.compare_inputs import some
+from sim.compare.inputs import some
 from sim.errors import InputError
-from sim.paired import PAIRED
-from sim.results import write_csv, write_json
+from sim.output.folders import atomic_folder
+from sim.output.results import write_csv, write_json
+from sim.stats.paired import PAIRED
 
 COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.md")
 CSV_FIELDS = (

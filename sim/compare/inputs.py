@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.executors import Executor
-from sim.kpis import kpi_specs
-from sim.results import is_results_folder, read_replications
-from sim.runner import RunResult, resolve_run_settings, run
+from sim.experiment.executors import Executor
+from sim.experiment.kpis import kpi_specs
+from sim.experiment.runner import RunResult, resolve_run_settings, run
+from sim.output.results import is_results_folder, read_replications
 from sim.scenario import Scenario, load_scenario
 
 Source = str | Path | Scenario | RunResult

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sim.atomic import atomic_folder
 from sim.errors import InputError
-from sim.results import package_versions, write_csv, write_json
+from sim.output.folders import atomic_folder
+from sim.output.results import package_versions, write_csv, write_json
 from sim.scenario.loader import read_yaml
 from sim.scenario.overrides import scenario_to_dict
 
 if TYPE_CHECKING:
-    from sim.sweep import SweepDefinition, SweepResult
+    from sim.sweep.sweeper import SweepDefinition, SweepResult
 
 SWEEP_FILE_KEYS = (
     "scenario",

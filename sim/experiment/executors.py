@@ -55,7 +55,7 @@ def default_workers() -> int:
 def make_executor(workers: int | None = None, address: str | None = None) -> Executor:
     """Serial for one worker, local processes for more, Dask when ``address`` is given."""
     if address:
-        from sim.dask_executor import DaskExecutor
+        from sim.experiment.dask_executor import DaskExecutor
 
         return DaskExecutor(address)
     workers = default_workers() if workers is None else workers

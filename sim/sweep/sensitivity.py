@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.stats import t_interval
+from sim.stats.summary import t_interval
 
 BOOTSTRAP = 1000
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.stats import t_interval
-from sim.warmup import suggest_warmup
+from sim.stats.summary import t_interval
+from sim.stats.warmup import suggest_warmup
 
 MIN_RELATIVE_GROWTH = 0.01
 MIN_POINTS = 3

@@ -1,0 +1,1 @@
+"""Results on disk: the only code that creates, replaces and reads output folders."""

@@ -1,0 +1,1 @@
+"""The model configured as textbook queues, checked against queueing theory."""
