@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.case import Referral
 from sim.scenario.schema import Scenario
+from sim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -27,9 +28,13 @@ WINDOW_DAYS = 30.0
 def rate_per_day(scenario: Scenario, category: str, day: float) -> float:
     """Referral rate of ``category`` at ``day``, referrals per day."""
     cat = scenario.categories[category]
-    rate = cat.referrals_per_year / 365.0 * (1.0 + cat.growth_rate_per_year) ** (day / 365.0)
+    rate = (
+        cat.referrals_per_year
+        / DAYS_PER_YEAR
+        * (1.0 + cat.growth_rate_per_year) ** (day / DAYS_PER_YEAR)
+    )
     if cat.seasonality_amplitude_rate:
-        phase = 2 * math.pi * (day - cat.seasonality_peak_day) / 365.0
+        phase = 2 * math.pi * (day - cat.seasonality_peak_day) / DAYS_PER_YEAR
         rate *= 1.0 + cat.seasonality_amplitude_rate * math.cos(phase)
     for surge in scenario.surges:
         if surge.category in (None, category) and surge.start_day <= day < (
@@ -42,9 +47,9 @@ def rate_per_day(scenario: Scenario, category: str, day: float) -> float:
 def rate_bound(scenario: Scenario, category: str, start: float, end: float) -> float:
     """An upper bound of :func:`rate_per_day` over [start, end]."""
     cat = scenario.categories[category]
-    growth = (1.0 + cat.growth_rate_per_year) ** (max(start, end) / 365.0)
-    growth = max(growth, (1.0 + cat.growth_rate_per_year) ** (start / 365.0))
-    bound = cat.referrals_per_year / 365.0 * growth * (1.0 + cat.seasonality_amplitude_rate)
+    growth = (1.0 + cat.growth_rate_per_year) ** (max(start, end) / DAYS_PER_YEAR)
+    growth = max(growth, (1.0 + cat.growth_rate_per_year) ** (start / DAYS_PER_YEAR))
+    bound = cat.referrals_per_year / DAYS_PER_YEAR * growth * (1.0 + cat.seasonality_amplitude_rate)
     for surge in scenario.surges:
         overlaps = surge.start_day < end and start < surge.start_day + surge.days
         if surge.category in (None, category) and overlaps and surge.multiplier > 1:
@@ -88,7 +93,7 @@ def arrival_process(model: Model, index: int):
                 under_grade_draw=float(u[1]),
                 case_draw=float(u[2]),
             )
-            model.referral_arrives(referral)
+            model.pathway.referral_arrives(referral)
         if model.scenario is scenario:
             yield env.timeout(max(0.0, window_end - env.now))
         # else: a measure changed the parameters; the candidate drawn under the old bound is

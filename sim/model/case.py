@@ -6,6 +6,14 @@ Times are simulated days; ``nan`` means the step has not happened (yet or ever).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.model.enums import Chunk, Stage
+
+if TYPE_CHECKING:
+    from sim.model.officers import Officer
 
 NAN = float("nan")
 
@@ -23,6 +31,30 @@ class Referral:
     triaged_risk: int = -1
     triage_day: float = NAN
     is_case: bool = False
+
+
+class CaseDraws(NamedTuple):
+    """The uniform draws that fix a case's attributes when it is opened.
+
+    Drawn as one block from the category's case stream, in this order, so replication r of
+    two scenarios gives the same case the same draws (common random numbers). Each is
+    compared with a share: the attribute holds when the draw is below it.
+    """
+
+    complex: float  # below complex_rate: needs a trained detective to be done well
+    warrant: float  # below warrant_rate: needs a search warrant
+    at_large: float  # below offender_at_large_rate: a suspect at large may harm again
+    devices: float  # below forensics_rate: the warrant seizes devices for forensics
+    lapse: float  # below the officer's lapse chance: a practice failure
+    review: float  # below review_rate: a supervisor reviews the case
+    catch: float  # below catch_rate: the review prevents the lapse
+    evidence: float  # below the evidence-loss probability: evidence lost by delay
+    force_grade: float  # picks the force's own audit grade from its confusion row
+    custody: float  # below refused_bail_rate: a child charged and refused bail
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator) -> CaseDraws:
+        return cls(*rng.random(len(cls._fields)).tolist())
 
 
 @dataclass(slots=True, eq=False)
@@ -51,7 +83,7 @@ class Case:
     # what happened
     allocated_day: float = NAN
     untrained_officer: bool = False
-    officer: object | None = None
+    officer: Officer | None = None
     allocations: int = 0
     reallocations: int = 0
     safeguarding_day: float = NAN
@@ -61,8 +93,8 @@ class Case:
     warrant_executed_day: float = NAN
     forensics_done_day: float = NAN
     closed_day: float = NAN
-    stage: str = "new"
-    pending: list[str] = field(default_factory=list)  # officer work chunks still to do
+    stage: Stage = Stage.NEW
+    pending: list[Chunk] = field(default_factory=list)  # officer work chunks still to do
     waiting_since: float = NAN  # when the case (re)joined the allocation queue
     evidence_lost: bool = False
     harm_events: int = 0
@@ -79,3 +111,11 @@ class Case:
     def is_open(self) -> bool:
         """Not yet closed."""
         return self.closed_day != self.closed_day  # nan check
+
+    def hours(self, chunk: Chunk) -> float:
+        """Officer hours the chunk of work needs, in all."""
+        if chunk is Chunk.SAFEGUARDING:
+            return self.safeguarding_hours
+        if chunk is Chunk.APPLICATION:
+            return self.application_hours
+        return self.investigation_hours

@@ -12,6 +12,7 @@ import math
 
 from sim.model.case import Case
 from sim.scenario.schema import GRADES, Scenario
+from sim.units import HOURS_PER_DAY
 
 
 def _elapsed(start: float, end: float, as_of_day: float) -> float:
@@ -37,7 +38,7 @@ def broken_rules(case: Case, scenario: Scenario, as_of_day: float) -> list[str]:
     late(
         "late_triage",
         _elapsed(case.referral_day, case.triage_day, as_of_day),
-        risk.triage_target_hours / 24,
+        risk.triage_target_hours / HOURS_PER_DAY,
     )
     late(
         "late_allocation",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from sim.model.enums import HIGHEST_RISK, Chunk, Group
 from sim.scenario.overrides import get_path, interpolate, scenario_to_dict, with_changes
 from sim.scenario.schema import Measure, Scenario
 
@@ -59,14 +60,11 @@ def apply_changes(model: Model, changes: dict[str, Any], measure: Measure) -> No
 
 def react(model: Model, old: Scenario, new: Scenario) -> None:
     """Resize pools, hire officers and re-run allocation after a change of parameters."""
-    model.triage.set_capacity(new.triage.staff)
-    model.supervisors.set_capacity(new.warrants.supervisors)
-    model.execution_teams.set_capacity(new.warrants.execution_teams)
-    model.examiners.set_capacity(new.warrants.forensics_examiners)
-    for trained, group_name in ((True, "trained"), (False, "untrained")):
-        delta = getattr(new.officers, group_name).count - getattr(old.officers, group_name).count
+    model.pools.resize(new)
+    for group in Group:
+        delta = getattr(new.officers, group.label).count - getattr(old.officers, group.label).count
         if delta:
-            model.workforce.change_count(trained, delta)
+            model.workforce.change_count(group, delta)
     if old.allocation.untrained_after_days != new.allocation.untrained_after_days:
         model.allocator.policy_changed()
     model.allocator.rebuild()
@@ -80,14 +78,14 @@ def review_open_high_risk(model: Model) -> None:
     the first safeguarding action now where none has been taken.
     """
     now = model.env.now
-    for case in model.cases:
-        if case.true_risk != 0 or not case.is_open:
+    for case in model.cases.opened:
+        if case.true_risk != HIGHEST_RISK or not case.is_open:
             continue
         if case.triaged_risk != case.true_risk:
             case.triaged_risk = case.true_risk
             model.allocator.reprioritise(case)
         if math.isnan(case.safeguarding_day):
             case.safeguarding_day = now
-            if case.pending and case.pending[0] == "safeguarding":
+            if case.pending and case.pending[0] is Chunk.SAFEGUARDING:
                 case.safeguarding_hours = 0.0
     model.allocator.allocate()

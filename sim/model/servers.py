@@ -3,6 +3,8 @@
 SimPy's ``PriorityResource`` has a fixed capacity; measures add triage staff or warrant
 teams part-way through a run, so stages use this pool instead. Jobs are served in order of
 ``(priority, arrival order)``; lower priority values go first; service is non-preemptive.
+A job is either a callback (:meth:`ServerPool.submit`, the lean path triage uses for every
+referral) or an event a process waits for (:meth:`ServerPool.serve`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import simpy
 
 
 class ServerPool:
-    """``capacity`` servers; ``submit`` a job with its service time (days) and a callback."""
+    """``capacity`` servers; each job has a priority and a service time in days."""
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         if capacity < 0:
@@ -43,6 +45,12 @@ class ServerPool:
         """Queue a job; ``on_done`` runs when its service ends."""
         heapq.heappush(self._queue, (priority, next(self._order), service_days, on_done))
         self._start_waiting()
+
+    def serve(self, priority: float, service_days: float) -> simpy.Event:
+        """Queue a job; the returned event succeeds when its service ends."""
+        done = self.env.event()
+        self.submit(priority, service_days, done.succeed)
+        return done
 
     def _start_waiting(self) -> None:
         while self._queue and self.busy < self._capacity:

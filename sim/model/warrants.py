@@ -1,9 +1,11 @@
-"""The warrant pipeline after the officer's application.
+"""A case's search warrant, from the officer's application back to the officer.
 
-Supervisor authorisation (a queue of supervisors, highest risk first) → magistrate delay →
-execution (a queue for a team) → digital forensics for seized devices (a queue for an
-examiner) → back to the officer for the investigation. The warrant counts as granted when
-the magistrate grants it; evidence is secured when it is executed.
+One SimPy process per warrant, read top to bottom: supervisor authorisation (a queue of
+supervisors, highest risk first) → the magistrate's delay → execution (a queue for a team)
+→ digital forensics when devices are seized (a queue for an examiner) → the case returns
+to its officer for the investigation. The warrant counts as granted when the magistrate
+grants it; evidence is secured when it is executed. Parameters are read at each step, so a
+measure that changes them part-way applies to the steps still to come.
 """
 
 from __future__ import annotations
@@ -16,38 +18,24 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
 
 
-def start_pipeline(model: Model, case: Case) -> None:
-    """Send the case's application to a supervisor, then on through the pipeline."""
+def warrant_pipeline(model: Model, case: Case):
+    """SimPy process: the warrant of ``case`` (its application is done)."""
+    env, pools = model.env, model.pools
+    rng = model.streams["warrants"]
     w = model.scenario.warrants
-    rng = model.streams["warrants"]
-    auth_days = w.authorisation_hours.sample(rng) / w.supervisor_hours_per_day
-    model.supervisors.submit(case.triaged_risk, auth_days, lambda: _authorised(model, case))
+    authorisation_days = w.authorisation_hours.sample(rng) / w.supervisor_hours_per_day
+    yield pools.supervisors.serve(case.triaged_risk, authorisation_days)
 
+    yield env.timeout(model.scenario.warrants.court_days.sample(rng))
+    case.warrant_granted_day = env.now
 
-def _authorised(model: Model, case: Case) -> None:
-    rng = model.streams["warrants"]
-    court = model.env.timeout(model.scenario.warrants.court_days.sample(rng))
-    court.callbacks.append(lambda _ev: _granted(model, case))
+    execution_days = model.scenario.warrants.execution_days.sample(rng)
+    yield pools.execution_teams.serve(case.triaged_risk, execution_days)
+    case.warrant_executed_day = env.now
+    model.pathway.secure_evidence(case)
 
-
-def _granted(model: Model, case: Case) -> None:
-    case.warrant_granted_day = model.env.now
-    rng = model.streams["warrants"]
-    days = model.scenario.warrants.execution_days.sample(rng)
-    model.execution_teams.submit(case.triaged_risk, days, lambda: _executed(model, case))
-
-
-def _executed(model: Model, case: Case) -> None:
-    case.warrant_executed_day = model.env.now
-    model.secure_evidence(case)
     if case.seizes_devices:
-        rng = model.streams["forensics"]
-        days = model.scenario.warrants.forensics_days.sample(rng)
-        model.examiners.submit(case.triaged_risk, days, lambda: _examined(model, case))
-    else:
-        model.warrant_pipeline_done(case)
-
-
-def _examined(model: Model, case: Case) -> None:
-    case.forensics_done_day = model.env.now
-    model.warrant_pipeline_done(case)
+        forensics_days = model.scenario.warrants.forensics_days.sample(model.streams["forensics"])
+        yield pools.examiners.serve(case.triaged_risk, forensics_days)
+        case.forensics_done_day = env.now
+    model.pathway.continue_case(case)

@@ -1,4 +1,4 @@
-"""Officers over time: attrition, recruitment after a lag, and the training pipeline.
+"""Officers over time: hiring, attrition, recruitment after a lag, and the training pipeline.
 
 A trained detective who leaves opens a vacancy in the trained establishment; after
 ``recruitment_lag_days`` it is filled by an already-trained detective with probability
@@ -7,15 +7,21 @@ officer who leaves (or qualifies) is replaced by an untrained officer after the 
 Every ``intake_interval_days`` up to ``course_places`` untrained officers start the course;
 trainees keep their cases but lose ``time_away_rate`` of their time, and after
 ``course_days`` they become trained detectives.
+
+It also keeps the two sides of detectives' utilisation inside the measured period: the
+trained officer-days in post and the days they spent working on cases.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.model.enums import Group
+from sim.model.officers import Officer
+from sim.units import DAYS_PER_YEAR
+
 if TYPE_CHECKING:
     from sim.model.engine import Model
-    from sim.model.officers import Officer
 
 
 class Workforce:
@@ -23,57 +29,74 @@ class Workforce:
         self.model = model
         officers = model.scenario.officers
         self.establishment = {
-            True: officers.trained.establishment
-            if officers.trained.establishment is not None
-            else officers.trained.count,
-            False: officers.untrained.establishment
-            if officers.untrained.establishment is not None
-            else officers.untrained.count,
-        }
+            group: (
+                settings.establishment if settings.establishment is not None else settings.count
+            )
+            for group, settings in ((Group.TRAINED, officers.trained),
+                                    (Group.UNTRAINED, officers.untrained))
+        }  # fmt: skip
         self._rng = model.streams["workforce"]
-        self._trained_days = 0.0
+        self._next_id = 0
+        self._trained_days = 0.0  # trained officer-days in post inside the measured period
+        self.trained_busy_days = 0.0  # of which spent working on cases
         self._last = 0.0
 
     def start(self) -> None:
         officers = self.model.scenario.officers
         for _ in range(officers.trained.count):
-            self.hire(True)
+            self.hire(Group.TRAINED)
         for _ in range(officers.untrained.count):
-            self.hire(False)
+            self.hire(Group.UNTRAINED)
         self.model.env.process(self._intakes())
 
-    def in_post(self, trained: bool) -> int:
-        return len(self.model.allocator.officers[trained])
+    def in_post(self, group: Group) -> int:
+        return len(self.model.allocator.officers[group])
 
     def counts(self) -> dict[str, float]:
-        trained = self.in_post(True)
-        est = self.establishment[True]
+        trained = self.in_post(Group.TRAINED)
+        est = self.establishment[Group.TRAINED]
         return {
             "trained": trained,
-            "untrained": self.in_post(False),
-            "trainees": sum(o.trainee for o in self.model.allocator.officers[False]),
+            "untrained": self.in_post(Group.UNTRAINED),
+            "trainees": sum(o.trainee for o in self.model.allocator.officers[Group.UNTRAINED]),
             "trained_vacancy_rate": max(0.0, 1.0 - trained / est) if est > 0 else 0.0,
         }
 
-    # trained officer-days inside the measured window, for utilisation
+    # utilisation inside the measured window ---------------------------------------
     def _account(self) -> None:
         m = self.model
         now = m.env.now
         lo, hi = max(self._last, m.warmup_day), min(now, m.end_day)
         if hi > lo:
-            self._trained_days += self.in_post(True) * (hi - lo)
+            self._trained_days += self.in_post(Group.TRAINED) * (hi - lo)
         self._last = now
 
     def trained_days_in_window(self) -> float:
         self._account()
         return self._trained_days
 
-    def hire(self, trained: bool) -> Officer:
+    def record_work(self, officer: Officer, start: float, end: float) -> None:
+        """Count a trained detective's working time inside the measured period."""
+        if officer.trained:
+            overlap = min(end, self.model.end_day) - max(start, self.model.warmup_day)
+            if overlap > 0:
+                self.trained_busy_days += overlap
+
+    def finish(self) -> None:
+        """At the end of the run: count work sessions still in progress."""
+        for officer in self.model.allocator.officers[Group.TRAINED]:
+            if officer.working_on is not None:
+                self.record_work(officer, officer.session_start, self.model.end_day)
+
+    # hiring and leaving --------------------------------------------------------------
+    def hire(self, group: Group) -> Officer:
         self._account()
-        officer = self.model.new_officer(trained)
+        officer = Officer(self.model, self._next_id, group)
+        self._next_id += 1
+        self.model.allocator.add_officer(officer)
         rate = self.model.scenario.workforce.attrition_per_year
         if rate > 0:
-            tenure = self._rng.exponential(365.0 / rate)
+            tenure = self._rng.exponential(DAYS_PER_YEAR / rate)
             timer = self.model.env.timeout(tenure)
             timer.callbacks.append(lambda _ev: self._leave(officer))
         self.model.allocator.allocate()
@@ -83,39 +106,41 @@ class Workforce:
         if not officer.active:
             return
         self._account()
-        was_trained = officer.trained
-        self.model.officer_leaves(officer)
-        self._recruit_later(was_trained)
+        post = officer.group
+        self.model.pathway.officer_leaves(officer)
+        self._recruit_later(post)
 
-    def _recruit_later(self, trained_post: bool) -> None:
+    def _recruit_later(self, post: Group) -> None:
         lag = self.model.scenario.workforce.recruitment_lag_days
         draw = self._rng.random()
         timer = self.model.env.timeout(lag)
-        timer.callbacks.append(lambda _ev: self._fill(trained_post, draw))
+        timer.callbacks.append(lambda _ev: self._fill(post, draw))
 
-    def _fill(self, trained_post: bool, draw: float) -> None:
+    def _fill(self, post: Group, draw: float) -> None:
         wf = self.model.scenario.workforce
-        if trained_post:
-            if draw < wf.recruit_trained_rate and self.in_post(True) < self.establishment[True]:
-                self.hire(True)
-        elif self.in_post(False) < self.establishment[False]:
-            self.hire(False)
+        if post is Group.TRAINED:
+            trained = draw < wf.recruit_trained_rate
+            if trained and self.in_post(Group.TRAINED) < self.establishment[Group.TRAINED]:
+                self.hire(Group.TRAINED)
+        elif self.in_post(Group.UNTRAINED) < self.establishment[Group.UNTRAINED]:
+            self.hire(Group.UNTRAINED)
 
-    def change_count(self, trained: bool, delta: int) -> None:
+    def change_count(self, group: Group, delta: int) -> None:
         """A measure changed the number in post: hire now, or leave by natural wastage."""
-        self.establishment[trained] = max(0, self.establishment[trained] + delta)
+        self.establishment[group] = max(0, self.establishment[group] + delta)
         for _ in range(max(0, delta)):
-            self.hire(trained)
+            self.hire(group)
 
+    # training --------------------------------------------------------------------------
     def _intakes(self):
         env = self.model.env
         training = self.model.scenario.workforce.training
         yield env.timeout(training.first_intake_day)
         while env.now < self.model.end_day:
             training = self.model.scenario.workforce.training
-            places = training.course_places
-            candidates = [o for o in self.model.allocator.officers[False] if not o.trainee]
-            for officer in candidates[:places]:
+            untrained = self.model.allocator.officers[Group.UNTRAINED]
+            candidates = [o for o in untrained if not o.trainee]
+            for officer in candidates[: training.course_places]:
                 officer.trainee = True
                 timer = env.timeout(training.course_days)
                 timer.callbacks.append(lambda _ev, o=officer: self._qualify(o))
@@ -126,6 +151,6 @@ class Workforce:
             return
         self._account()
         officer.trainee = False
-        self.model.allocator.move_officer(officer, trained=True)
-        self._recruit_later(False)
+        self.model.allocator.move_officer(officer, Group.TRAINED)
+        self._recruit_later(Group.UNTRAINED)
         self.model.allocator.allocate()

@@ -1,7 +1,7 @@
 """Regenerate the golden results (see tests/regression/golden_results.py).
 
-    python -m tests.regression.update_golden          # print what changed, write nothing
-    python -m tests.regression.update_golden --write  # print it and write the file
+python -m tests.regression.update_golden          # print what changed, write nothing
+python -m tests.regression.update_golden --write  # print it and write the file
 """
 
 from __future__ import annotations

@@ -11,11 +11,14 @@ import pytest
 import sim
 from sim.experiment.kpis import compute_kpis
 from sim.model import Model, Streams, replication_seed
+from sim.model.enums import OPEN_STAGES, Stage
+from tests.conftest import DATA
 
 
-@pytest.fixture(scope="module")
-def finished_model(small):
-    model = Model(small, Streams(replication_seed(small.run.seed, 0)))
+@pytest.fixture(scope="module", params=["small.yaml", "regression.yaml"])
+def finished_model(request):
+    scenario = sim.load_scenario(DATA / request.param)
+    model = Model(scenario, Streams(replication_seed(scenario.run.seed, 0)))
     records = model.run()
     return model, records
 
@@ -28,8 +31,8 @@ def test_referrals_are_conserved(finished_model):
     became_cases = int(np.count_nonzero(ref["is_case"]))
     ended_at_triage = n - untriaged - became_cases
     assert ended_at_triage > 0 and became_cases > 0
-    assert untriaged == model.in_triage
-    backlog = len(model.scenario.initial_backlog)
+    assert untriaged == model.cases.in_triage
+    backlog = sum(entry.count for entry in model.scenario.initial_backlog)
     assert became_cases + backlog == len(records.cases)
 
 
@@ -40,16 +43,15 @@ def test_cases_are_closed_or_open_exactly_once(finished_model):
     closed = [c for c in records.cases if not math.isnan(c.closed_day)]
     open_ = [c for c in records.cases if math.isnan(c.closed_day)]
     assert len(closed) + len(open_) == len(records.cases)
-    stages = model.stage_counts
-    assert stages["closed"] == len(closed)
-    assert stages["allocation"] + stages["officer"] + stages["warrant"] == len(open_)
+    assert model.cases.open_in(Stage.CLOSED) == len(closed)
+    assert sum(model.cases.open_in(s) for s in OPEN_STAGES) == len(open_)
     # every open case is in exactly one place: the allocation queue or one officer's hands
     held = [c for officers in model.allocator.officers.values() for o in officers for c in o.held]
     assert len(held) == len(set(held))
     for case in open_:
-        if case.stage == "allocation":
+        if case.stage is Stage.ALLOCATION:
             assert case not in held
-        elif case.stage == "officer":
+        elif case.stage is Stage.OFFICER:
             assert case in case.officer.held
         else:  # out with others (warrant pipeline, external decisions); officer may have left
             assert case.officer is None or case in case.officer.held
@@ -74,7 +76,7 @@ def test_open_cases_kpi_matches_records(finished_model):
     model, records = finished_model
     kpis = compute_kpis(records)
     open_cases = sum(1 for c in records.cases if c.is_open)
-    assert kpis["open_cases_end"] == open_cases + model.in_triage
+    assert kpis["open_cases_end"] == open_cases + model.cases.in_triage
 
 
 def test_every_kpi_in_design_is_reported(small):

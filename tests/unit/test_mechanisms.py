@@ -273,7 +273,7 @@ def test_inspection_sample_follows_category_mix(base):
     sc = sim.with_changes(base, {})
     model = Model(sc, Streams(replication_seed(1, 0)))
     model.env.run(until=200)
-    population = [c for c in model.cases if 50 <= c.referral_day < 200]
+    population = [c for c in model.cases.opened if 50 <= c.referral_day < 200]
     insp = sc.inspections[0].model_copy(
         update={"category_mix": {"online": 0.5, "family": 0.5}, "sample_size": 40}
     )

@@ -1,0 +1,166 @@
+"""Allocation: the queue of cases waiting for an officer, matched to officers' free slots.
+
+Waiting cases go highest triaged risk first, then the oldest referral. Each goes to the
+least-loaded trained detective with a free slot (ties: the lowest officer id); an untrained
+officer may take a case only once it has waited ``allocation.untrained_after_days`` in its
+current spell of waiting (never when that is null), and only when no trained detective is
+free. Officers and cases are kept in heaps with lazy deletion: an entry whose case has left
+the queue, or whose officer was re-filed since (``version``), is skipped when it surfaces.
+"""
+
+from __future__ import annotations
+
+import heapq
+from itertools import count
+from typing import TYPE_CHECKING
+
+from sim.model.case import Case
+from sim.model.enums import Group, Stage
+from sim.model.officers import Officer
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+
+_Entry = tuple[int, float, int, Case]  # (triaged risk, referral day, order, case)
+
+
+class Allocator:
+    """The queue of cases waiting for an officer, and the matching of cases to officers."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.officers: dict[Group, list[Officer]] = {Group.TRAINED: [], Group.UNTRAINED: []}
+        self._waiting: list[_Entry] = []
+        self._eligible: list[_Entry] = []  # waiting long enough for an untrained officer
+        self._free: dict[Group, list[tuple[int, int, int, Officer]]] = {g: [] for g in Group}
+        self._order = count()
+
+    # officers -----------------------------------------------------------------
+    def add_officer(self, officer: Officer) -> None:
+        self.officers[officer.group].append(officer)
+        self._file(officer)
+
+    def remove_officer(self, officer: Officer) -> None:
+        self.officers[officer.group].remove(officer)
+
+    def move_officer(self, officer: Officer, group: Group) -> None:
+        """An officer completes training (or otherwise changes group)."""
+        self.officers[officer.group].remove(officer)
+        officer.group = group
+        self.officers[group].append(officer)
+        self._file(officer)
+
+    def rebuild(self) -> None:
+        """Caps changed: recompute which officers have free slots."""
+        for group in Group:
+            self._free[group] = []
+            for officer in self.officers[group]:
+                self._file(officer)
+
+    def _file(self, officer: Officer) -> None:
+        """(Re-)file an officer among those with a free slot, least loaded first."""
+        officer.version += 1
+        if officer.has_free_slot:
+            entry = (len(officer.held), officer.id, officer.version, officer)
+            heapq.heappush(self._free[officer.group], entry)
+
+    def _free_officer(self, group: Group) -> Officer | None:
+        heap = self._free[group]
+        while heap:
+            _, _, version, officer = heap[0]
+            if officer.version == version and officer.group is group and officer.has_free_slot:
+                return officer
+            heapq.heappop(heap)
+        return None
+
+    # cases --------------------------------------------------------------------
+    def enqueue(self, case: Case) -> None:
+        """A case joins the queue for an officer (first time, or handed back)."""
+        self.model.cases.set_stage(case, Stage.ALLOCATION)
+        case.officer = None
+        case.waiting_since = self.model.env.now
+        entry = (case.triaged_risk, case.referral_day, next(self._order), case)
+        heapq.heappush(self._waiting, entry)
+        self._schedule_eligibility(case, entry)
+
+    def _schedule_eligibility(self, case: Case, entry: _Entry) -> None:
+        after = self.model.scenario.allocation.untrained_after_days
+        if after is None:
+            return
+        if after <= 0:
+            heapq.heappush(self._eligible, entry)
+            return
+        self._eligible_after(case, entry, after)
+
+    def _eligible_after(self, case: Case, entry: _Entry, days: float) -> None:
+        spell = case.waiting_since
+        timer = self.model.env.timeout(days)
+        timer.callbacks.append(lambda _ev: self._make_eligible(case, entry, spell))
+
+    def _make_eligible(self, case: Case, entry: _Entry, spell: float) -> None:
+        # only if the case is still in the same spell of waiting that set the timer
+        if case.stage is Stage.ALLOCATION and case.waiting_since == spell:
+            heapq.heappush(self._eligible, entry)
+            self.allocate()
+
+    def policy_changed(self) -> None:
+        """The untrained-fallback wait changed: re-derive eligibility of waiting cases."""
+        self._eligible = []
+        after = self.model.scenario.allocation.untrained_after_days
+        if after is None:
+            return
+        now = self.model.env.now
+        for entry in self._waiting:
+            case = entry[3]
+            if case.stage is not Stage.ALLOCATION:
+                continue
+            remaining = case.waiting_since + after - now
+            if remaining <= 0:
+                heapq.heappush(self._eligible, entry)
+            else:
+                self._eligible_after(case, entry, remaining)
+        self.allocate()
+
+    def reprioritise(self, case: Case) -> None:
+        """Re-queue a waiting case whose triaged risk changed."""
+        if case.stage is not Stage.ALLOCATION:
+            return
+        entry = (case.triaged_risk, case.referral_day, next(self._order), case)
+        heapq.heappush(self._waiting, entry)
+        if self.model.scenario.allocation.untrained_after_days is not None:
+            heapq.heappush(self._eligible, entry)
+
+    @staticmethod
+    def _pop(heap: list[_Entry]) -> Case | None:
+        while heap:
+            case = heap[0][3]
+            if case.stage is Stage.ALLOCATION:
+                return case
+            heapq.heappop(heap)
+        return None
+
+    def allocate(self) -> None:
+        """Match waiting cases with free slots: trained detectives first, then untrained
+        officers for the cases that have waited long enough."""
+        for group, queue in ((Group.TRAINED, self._waiting), (Group.UNTRAINED, self._eligible)):
+            while True:
+                case = self._pop(queue)
+                if case is None:
+                    break
+                officer = self._free_officer(group)
+                if officer is None:
+                    break
+                self._assign(case, officer)
+
+    def _assign(self, case: Case, officer: Officer) -> None:
+        self.model.cases.set_stage(case, Stage.OFFICER)
+        case.officer = officer
+        officer.held.add(case)
+        self._file(officer)
+        self.model.pathway.case_allocated(case, officer)
+
+    def release(self, case: Case, officer: Officer) -> None:
+        """A case leaves an officer's caseload (closed)."""
+        officer.held.discard(case)
+        self._file(officer)
+        self.allocate()

@@ -1,0 +1,118 @@
+"""The case book: every referral and case of a replication, from opening to grading.
+
+Opening a case draws its attributes and work from the category's named streams; closing it
+grades it by the scenario's rules. The book also keeps the count of open cases by stage,
+which the time series and the stability check read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.model.case import Case, CaseDraws, Referral
+from sim.model.enums import OPEN_STAGES, Chunk, Stage
+from sim.model.grading import broken_rules, force_grade, grade
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+
+
+class CaseBook:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.referrals: list[Referral] = []
+        self.opened: list[Case] = []  # every case opened, in order
+        self.in_triage = 0
+        self._by_stage = [0] * len(Stage)
+        self._next_id = 0
+
+    # counts -------------------------------------------------------------------------
+    def set_stage(self, case: Case, stage: Stage) -> None:
+        """Move a case to ``stage``, keeping the open-case counts by stage."""
+        if case.stage is not Stage.NEW:  # a new case is in no count yet
+            self._by_stage[case.stage] -= 1
+        case.stage = stage
+        self._by_stage[stage] += 1
+
+    def open_in(self, stage: Stage) -> int:
+        """Cases now in ``stage``."""
+        return self._by_stage[stage]
+
+    def open_cases(self) -> int:
+        """Police cases open in any stage (referrals still in triage not included)."""
+        return sum(self._by_stage[s] for s in OPEN_STAGES)
+
+    # opening ------------------------------------------------------------------------
+    def open_case(self, category: int, true_risk: int, triaged: int, referral_day: float) -> Case:
+        """Create a police case, drawing its attributes from the category's case streams."""
+        model = self.model
+        scenario = model.scenario
+        name = model.category_names[category]
+        cat = scenario.categories[name]
+        d = CaseDraws.draw(model.streams[f"case:{name}"])
+        case = Case(
+            id=self._next_id,
+            category=category,
+            true_risk=true_risk,
+            referral_day=referral_day,
+            triaged_risk=triaged,
+            triage_day=referral_day,
+            complex=d.complex < cat.complex_rate,
+            needs_warrant=d.warrant < cat.warrant_rate,
+            at_large=d.at_large < cat.offender_at_large_rate,
+            seizes_devices=d.devices < scenario.warrants.forensics_rate,
+            lapse_draw=d.lapse,
+            review_draw=d.review,
+            catch_draw=d.catch,
+            evidence_draw=d.evidence,
+            force_grade_draw=d.force_grade,
+        )
+        work = model.streams[f"work:{name}"]
+        case.safeguarding_hours = cat.safeguarding_hours.sample(work)
+        case.application_hours = scenario.warrants.application_hours.sample(work)
+        case.investigation_hours = cat.investigation_hours.sample(work)
+        case.external_wait_days = cat.external_wait_days.sample(model.streams[f"external:{name}"])
+        if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
+            custody = model.streams[f"custody:{name}"]
+            case.custody_refused_bail = True
+            case.custody_in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)
+            hours = cat.custody.hours_until_court.sample(custody)
+            case.custody_cell_hours = hours if case.custody_in_cells else 0.0
+        self._next_id += 1
+        self.opened.append(case)
+        return case
+
+    def load_backlog(self) -> None:
+        """Open cases at day 0: waiting for an officer, or already with one.
+
+        A case already with an officer counts as allocated, safeguarded and (if it needs a
+        warrant) holding one on its referral day, as their real dates are unknown; only its
+        investigation work remains. Such cases are allocated first, ahead of waiting ones.
+        """
+        model = self.model
+        entries = sorted(model.scenario.initial_backlog, key=lambda b: b.stage != "investigation")
+        for entry in entries:
+            category = model.category_names.index(entry.category)
+            risk = model.risk_names.index(entry.risk)
+            for _ in range(entry.count):
+                case = self.open_case(category, risk, risk, -entry.age_days)
+                if entry.stage == "investigation":
+                    day = case.referral_day
+                    case.allocated_day = case.safeguarding_day = case.evidence_secured_day = day
+                    if case.needs_warrant:
+                        case.warrant_needed_day = case.warrant_granted_day = day
+                        case.warrant_executed_day = day
+                    case.pending = [Chunk.INVESTIGATION]
+                model.allocator.enqueue(case)
+            model.allocator.allocate()
+
+    # closing --------------------------------------------------------------------------
+    def close(self, case: Case) -> None:
+        """Close ``case`` now and grade it as inspectors would."""
+        scenario = self.model.scenario
+        case.closed_day = self.model.env.now
+        self.set_stage(case, Stage.CLOSED)
+        rules = broken_rules(case, scenario, case.closed_day)
+        case.rules_broken = tuple(rules)
+        case.grade, case.serious_concern = grade(rules, scenario)
+        case.force_grade = force_grade(case.grade, case.force_grade_draw, scenario)
