@@ -27,8 +27,9 @@ from sim.calibrate.fitting import Calibration
 from sim.errors import InputError, RunError
 from sim.output.folders import atomic_folder
 from sim.output.results import write_csv, write_json
+from sim.scenario.changes import scenario_to_dict
+from sim.scenario.keypaths import get_path
 from sim.scenario.loader import load_scenario
-from sim.scenario.overrides import get_path, scenario_to_dict
 
 CALIBRATION_FIELDS = (
     "kpi",

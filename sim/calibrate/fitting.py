@@ -36,7 +36,8 @@ from sim.calibrate.targets import (
 from sim.errors import InputError
 from sim.experiment.executors import Executor, make_executor
 from sim.experiment.runner import resolve_run_settings, run
-from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.changes import scenario_to_dict, with_changes
+from sim.scenario.keypaths import get_path
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
 

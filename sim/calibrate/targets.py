@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
-from sim.scenario.loader import read_yaml_document
-from sim.scenario.overrides import get_path, scenario_to_dict, with_changes
+from sim.scenario.changes import scenario_to_dict, with_changes
+from sim.scenario.keypaths import get_path, parse_range, split_assignment
 from sim.scenario.schema import Scenario
+from sim.scenario.yaml_io import read_yaml_document
 
 METHODS = ("nelder-mead", "powell", "differential-evolution")
 SETTINGS = {"replications": int, "seed": int, "days": float, "max_evals": int, "method": str}
@@ -171,46 +169,21 @@ def parse_targets(data: Any, *, file: str = "targets") -> list[Target]:
 
 def parse_bounds(raw: Any, *, file: str, key: str) -> tuple[float, float]:
     """``"lo:hi"``, ``[lo, hi]`` or ``{low, high}`` → ``(lo, hi)`` with ``lo < hi``."""
-    if isinstance(raw, str):
-        parts = raw.split(":")
-        if len(parts) != 2:
-            raise InputError(f"expected low:high, got {raw!r}", file=file, key=key)
-        try:
-            parts = [yaml.load(p, Loader=_Loader) for p in parts]  # noqa: S506 - safe
-        except yaml.YAMLError:
-            raise InputError(
-                f"expected low:high numbers, got {raw!r}", file=file, key=key
-            ) from None
-    elif isinstance(raw, Mapping) and set(raw) == {"low", "high"}:
-        parts = [raw["low"], raw["high"]]
-    elif isinstance(raw, list | tuple) and len(raw) == 2:
-        parts = list(raw)
-    else:
-        raise InputError(
-            f"expected 'low:high' or a list of two numbers (low, high), got {raw!r}",
-            file=file,
-            key=key,
-        )
-    lo, hi = (_number(p, file=file, key=key, what="numeric bounds low:high") for p in parts)
-    if not lo < hi or math.isinf(lo) or math.isinf(hi):
-        raise InputError(f"expected low < high, got {lo:g}:{hi:g}", file=file, key=key)
-    return lo, hi
+    bounds = parse_range(raw, source=file, key=key, allow_step=False)
+    return float(bounds.low), float(bounds.high)
 
 
 def parse_free_option(text: str) -> FreeRange:
     """``--free path=lo:hi`` → a :class:`FreeRange`."""
-    path, sep, raw = text.partition("=")
-    path = path.strip()
-    if not sep or not path:
-        raise InputError(f"expected path=low:high, got {text!r}", key="--free")
-    lo, hi = parse_bounds(raw.strip(), file="--free", key=path)
+    path, raw = split_assignment(text, option="--free", expected="path=low:high")
+    lo, hi = parse_bounds(raw, file="--free", key=path)
     return FreeRange(path, lo, hi, "--free", path)
 
 
 def read_targets(path: str | Path) -> TargetsFile:
     """Read a targets file (see the module docstring)."""
     file = str(path)
-    data = _read_yaml(Path(path))
+    data = read_yaml_document(Path(path))
     if isinstance(data, list):
         return TargetsFile(file, parse_targets(data, file=file))
     if not isinstance(data, Mapping):
@@ -232,35 +205,6 @@ def read_targets(path: str | Path) -> TargetsFile:
         free[str(p)] = FreeRange(str(p), lo, hi, file, f"free.{p}")
     settings = _parse_settings(data.get("settings") or {}, file=file)
     return TargetsFile(file, targets, free, settings)
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML 1.1 without base-60 numbers (``4:12`` stays the text "4:12", not 252), and
-    ``1e-3`` read as a number as YAML 1.2 does."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float"))]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
-        r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-
-
-def _read_yaml(path: Path) -> Any:
-    return read_yaml_document(path, _Loader)
 
 
 def _parse_settings(raw: Any, *, file: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import err_console, handle_errors
-from sim.scenario.schema import Scenario
+from sim.scenario.json_schema import scenario_json_schema
 
 EXAMPLES = """
 Examples:
@@ -22,18 +22,6 @@ Examples:
 
 Point your editor's YAML extension at the file to complete and check scenario files.
 """
-
-
-def scenario_json_schema() -> dict:
-    """The JSON Schema (draft 2020-12) of a scenario file."""
-    schema = Scenario.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "caseflow-sim scenario"
-    schema.setdefault("properties", {})["extends"] = {
-        "type": "string",
-        "description": "another scenario file this one changes (path relative to this file)",
-    }
-    return schema
 
 
 @handle_errors

@@ -30,7 +30,7 @@ from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.runner import resolve_run_settings
 from sim.scenario import load_scenario
-from sim.scenario.loader import parse_override
+from sim.scenario.keypaths import parse_assignment
 from sim.sweep.design import METHODS, parse_vary
 from sim.sweep.store import is_sweep_file, read_sweep_file
 from sim.sweep.sweeper import SweepResult, sweep
@@ -71,7 +71,7 @@ VaryOpt = Annotated[
 def _settings(target: Path, vary: list[str], set_: list[str]) -> tuple[dict[str, Any], str]:
     """Merge a sweep file (if ``target`` is one) with the command-line options."""
     cli_vary = dict(parse_vary(v) for v in vary)
-    cli_set = dict(parse_override(s) for s in set_)
+    cli_set = dict(parse_assignment(s) for s in set_)
     if target.is_file() and is_sweep_file(target):
         settings = read_sweep_file(target)
         settings["vary"] = {**settings["vary"], **cli_vary}

@@ -17,7 +17,7 @@ import numpy as np
 from sim.experiment.executors import Executor, make_executor
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.model import Streams, replication_seed, simulate
-from sim.scenario.overrides import with_changes
+from sim.scenario.changes import with_changes
 from sim.scenario.schema import Scenario
 from sim.stats.stability import diagnostics
 from sim.stats.summary import t_interval

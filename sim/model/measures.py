@@ -13,7 +13,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.model.enums import HIGHEST_RISK, Chunk, Group
-from sim.scenario.overrides import get_path, interpolate, scenario_to_dict, with_changes
+from sim.scenario.changes import with_changes
+from sim.scenario.measures import changes_at, measure_targets
 from sim.scenario.schema import Measure, Scenario
 
 if TYPE_CHECKING:
@@ -32,20 +33,15 @@ def measures_process(model: Model):
 def _one_measure(model: Model, measure: Measure):
     env = model.env
     yield env.timeout(measure.day)
-    data = scenario_to_dict(model.scenario)
-    start = {p: get_path(data, p) for p in (*measure.set, *measure.add)}
-    targets: dict[str, Any] = dict(measure.set)
-    for path, amount in measure.add.items():
-        targets[path] = start[path] + amount
+    # the same function checked this measure when the scenario was loaded
+    targets = measure_targets(model.scenario, measure, source=f"measure {measure.name!r}")
     if measure.action == "review_open_high_risk":
         review_open_high_risk(model)
     if not targets:
         return
     steps = max(1, math.ceil(measure.ramp_days / RAMP_STEP_DAYS))
     for k in range(1, steps + 1):
-        strength = k / steps
-        changes = {p: interpolate(start[p], targets[p], strength) for p in targets}
-        apply_changes(model, changes, measure)
+        apply_changes(model, changes_at(targets, k / steps), measure)
         if k < steps:
             yield env.timeout(measure.ramp_days / steps)
 

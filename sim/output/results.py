@@ -25,7 +25,7 @@ import yaml
 from sim.errors import InputError
 from sim.experiment.runner import RunResult, summary_dict
 from sim.output.folders import atomic_folder
-from sim.scenario.overrides import scenario_to_dict
+from sim.scenario.changes import scenario_to_dict
 from sim.stats.summary import percentile_band
 
 RESULT_FILES = (

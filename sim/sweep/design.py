@@ -28,10 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import yaml
 
 from sim.errors import InputError
-from sim.scenario.overrides import get_path
+from sim.scenario.keypaths import (
+    NumericRange,
+    get_path,
+    parse_range,
+    parse_scalar,
+    split_assignment,
+)
 
 METHODS = ("grid", "oat", "lhs", "sobol")
 MAX_POINTS = 100_000
@@ -120,66 +125,35 @@ def _dedupe(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _number(text: str, *, source: str, path: str) -> int | float:
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"expected a number, got {text!r}", file=source, key=path) from None
-    if not math.isfinite(value):
-        raise InputError(f"expected a finite number, got {text!r}", file=source, key=path)
-    return value
-
-
 def parse_vary(text: str, *, source: str = "--vary") -> tuple[str, str]:
     """Split ``path=spec`` (a ``--vary`` option) into the key path and the spec."""
-    path, sep, spec = text.partition("=")
-    path, spec = path.strip(), spec.strip()
-    if not sep or not path or not spec:
+    path, spec = split_assignment(text, option=source, expected="path=lo:hi[:step] or path=a,b,c")
+    if not spec:
         raise InputError(
             f"expected path=lo:hi[:step] or path=a,b,c, got {text!r}", file=source, key="--vary"
         )
     return path, spec
 
 
-def _spec_parts(spec: Any, *, source: str, path: str) -> tuple[list[Any] | None, list[Any]]:
-    """``(range parts, None)`` or ``(None, values)`` from any accepted spec form."""
-    expected = "expected 'lo:hi[:step]', {low, high, step} or a list of two or more values"
-    if isinstance(spec, str):
-        if "," in spec:
-            values = [yaml.safe_load(v) if v.strip() else "" for v in spec.split(",")]
-            return None, values
-        if ":" in spec:
-            parts = [_number(p, source=source, path=path) for p in spec.split(":")]
-            if len(parts) not in (2, 3):
-                raise InputError(f"{expected}, got {spec!r}", file=source, key=path)
-            return parts, []
-        raise InputError(f"{expected}, got {spec!r}", file=source, key=path)
-    if isinstance(spec, Mapping):
-        if "values" in spec and set(spec) == {"values"}:
-            return _spec_parts(list(spec["values"]), source=source, path=path)
-        unknown = set(spec) - {"low", "high", "step"}
-        if unknown or not {"low", "high"} <= set(spec):
-            raise InputError(f"{expected}, got {dict(spec)!r}", file=source, key=path)
-        step = spec.get("step")
-        parts = [spec["low"], spec["high"]] + ([step] if step is not None else [])
-        for p in parts:
-            if isinstance(p, bool) or not isinstance(p, int | float):
-                raise InputError(f"expected numbers, got {p!r}", file=source, key=path)
-        return parts, []
-    if isinstance(spec, tuple) and len(spec) in (2, 3):
-        step = spec[2] if len(spec) == 3 else None
-        return _spec_parts(
-            {"low": spec[0], "high": spec[1], "step": step}, source=source, path=path
-        )
+def _spec_parts(spec: Any, *, source: str, path: str) -> tuple[NumericRange | None, list[Any]]:
+    """``(range, [])`` or ``(None, values)`` from any accepted spec form.
+
+    Values: ``"a,b,c"``, a list, or ``{values: [...]}``; anything else is a range.
+    """
+    if isinstance(spec, str) and "," in spec:
+        return None, [parse_scalar(v) for v in spec.split(",")]
+    if isinstance(spec, Mapping) and set(spec) == {"values"}:
+        return None, list(spec["values"])
     if isinstance(spec, list):
         return None, list(spec)
-    hint = " (quote ranges in YAML: '6:12' unquoted is a base-60 number)"
-    raise InputError(f"{expected}, got {spec!r}{hint}", file=source, key=path)
+    if isinstance(spec, str) and ":" not in spec:
+        raise InputError(
+            f"expected 'lo:hi[:step]', {{low, high, step}} or a list of two or more values, "
+            f"got {spec!r}",
+            file=source,
+            key=path,
+        )
+    return parse_range(spec, source=source, key=path), []
 
 
 def make_parameter(data: Mapping[str, Any], path: str, spec: Any, *, source: str) -> Parameter:
@@ -195,8 +169,8 @@ def make_parameter(data: Mapping[str, Any], path: str, spec: Any, *, source: str
         raise InputError(
             "expected the path of a single value, not a section", file=source, key=path
         )
-    parts, values = _spec_parts(spec, source=source, path=path)
-    if parts is None:
+    bounds, values = _spec_parts(spec, source=source, path=path)
+    if bounds is None:
         if isinstance(base, float):  # 10 listed for a float parameter means 10.0
             values = [float(v) if type(v) is int else v for v in values]
         values = _dedupe(values)
@@ -209,16 +183,13 @@ def make_parameter(data: Mapping[str, Any], path: str, spec: Any, *, source: str
             file=source,
             key=path,
         )
-    low, high, step = parts[0], parts[1], (parts[2] if len(parts) == 3 else None)
-    is_int = isinstance(base, int) or (base is None and all(isinstance(p, int) for p in parts))
-    if is_int and not all(float(p).is_integer() for p in parts):
+    low, high, step = bounds.low, bounds.high, bounds.step
+    is_int = isinstance(base, int) or (base is None and bounds.integral)
+    whole = all(float(v).is_integer() for v in (low, high, step) if v is not None)
+    if is_int and not whole:
         raise InputError(
             "an integer parameter needs whole-number lo, hi and step", file=source, key=path
         )
-    if not low < high:
-        raise InputError(f"expected lo < hi, got {low}:{high}", file=source, key=path)
-    if step is not None and step <= 0:
-        raise InputError(f"expected a step > 0, got {step}", file=source, key=path)
     if is_int:
         low, high = int(low), int(high)
         step = int(step) if step is not None else None

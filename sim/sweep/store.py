@@ -32,8 +32,8 @@ import yaml
 from sim.errors import InputError
 from sim.output.folders import atomic_folder
 from sim.output.results import package_versions, write_csv, write_json
-from sim.scenario.loader import read_yaml
-from sim.scenario.overrides import scenario_to_dict
+from sim.scenario.changes import scenario_to_dict
+from sim.scenario.yaml_io import read_yaml_mapping
 
 if TYPE_CHECKING:
     from sim.sweep.sweeper import SweepDefinition, SweepResult
@@ -229,7 +229,7 @@ def read_sweep_file(path: Path) -> dict[str, Any]:
     ``{low, high, step}`` or a list of values), ``method``, ``samples``, ``levels``,
     ``reps``, ``seed``, ``days``, ``warmup``, ``set`` (``path: value``), ``out``.
     """
-    data = read_yaml(path)
+    data = read_yaml_mapping(path, what="sweep settings")
     file = str(path)
     for key in data:
         if key not in SWEEP_FILE_KEYS:

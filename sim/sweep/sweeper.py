@@ -29,7 +29,7 @@ from sim.errors import InputError
 from sim.experiment.executors import Executor, default_workers, make_executor
 from sim.experiment.kpis import KpiSpec, kpi_specs
 from sim.experiment.runner import ReplicationTask, resolve_run_settings, run_replication
-from sim.scenario.overrides import scenario_to_dict, with_changes
+from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
 from sim.sweep.design import DesignPoint, Parameter, make_design, make_parameter, parse_vary

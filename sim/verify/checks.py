@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.experiment.runner import RunResult, run
-from sim.scenario.loader import validate
 from sim.scenario.schema import Scenario
+from sim.scenario.validation import validate
 from sim.stats import theory
 
 HOURS_PER_DAY = 24.0

@@ -147,7 +147,7 @@ def test_bad_path_is_one_line_exit_2_in_a_real_process(tmp_path, small_path):
     ("args", "message"),
     [
         (["--vary", "triage.staff"], "expected path=lo:hi[:step]"),
-        (["--vary", "triage.staff=1:x"], "expected a number"),
+        (["--vary", "triage.staff=1:x"], "expected a finite number"),
         (["--vary", "triage.staff=-1:3"], "point 1: triage.staff"),
         (["--vary", "triage.staff=1:3", "-m", "tornado"], "--method: expected one of"),
         (["--vary", "triage.staff=1:3", "-m", "grid"], "a grid needs a step"),
@@ -178,10 +178,6 @@ def test_bad_sweep_files_exit_2(tmp_path, small_path):
             "replicates: unknown key",
         ),
         "missing vary": ({"scenario": str(small_path), "vary": {}}, "vary: expected a mapping"),
-        "sexagesimal": (
-            f"scenario: {small_path}\nvary:\n  triage.staff: 1:3\n",
-            "quote ranges",
-        ),
         "no scenario": ({"scenario": "none.yaml", "vary": {"a.b": "1:2"}}, "file not found"),
     }
     for name, (doc, message) in cases.items():
@@ -191,6 +187,15 @@ def test_bad_sweep_files_exit_2(tmp_path, small_path):
         assert result.exit_code == 2, (name, result.output)
         assert message in result.stderr, (name, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unquoted_range_in_a_sweep_file_is_a_range(tmp_path, small_path):
+    """YAML 1.1 would read 1:3 as the base-60 number 63; the tool reads it as a range."""
+    from sim.sweep.store import read_sweep_file
+
+    path = tmp_path / "sweep.yaml"
+    path.write_text(f"scenario: {small_path}\nvary:\n  triage.staff: 1:3\n")
+    assert read_sweep_file(path)["vary"] == {"triage.staff": "1:3"}
 
 
 def test_existing_results_folder_needs_force(tmp_path, small_path):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import sim.cli.verify_cmd as verify_cmd
 from sim.cli.app import app
-from sim.scenario.overrides import scenario_to_dict
+from sim.scenario.changes import scenario_to_dict
 from sim.verify.checks import exponential_hours, mmc_checks, textbook_scenario
 from tests.cli.test_run_cli import sim_cmd
 

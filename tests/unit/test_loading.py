@@ -9,7 +9,7 @@ import yaml
 
 import sim
 from sim.errors import InputError
-from sim.scenario.loader import parse_override
+from sim.scenario.keypaths import parse_assignment as parse_override
 
 
 def write(tmp_path: Path, name: str, data: dict | str) -> Path:

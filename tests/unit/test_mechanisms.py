@@ -253,8 +253,8 @@ def test_optimistic_audit_rates_more_cases_good(base):
 
 # inspection ---------------------------------------------------------------------------------
 def test_inspections_reported_under_their_names(base):
-    from sim.scenario.loader import validate
-    from sim.scenario.overrides import scenario_to_dict
+    from sim.scenario.changes import scenario_to_dict
+    from sim.scenario.validation import validate
 
     data = scenario_to_dict(base)
     data["inspections"].append(
@@ -287,8 +287,8 @@ def test_inspection_sample_follows_category_mix(base):
 
 # measures -----------------------------------------------------------------------------------
 def _with_measure(sc, measure: dict):
-    from sim.scenario.loader import validate
-    from sim.scenario.overrides import scenario_to_dict
+    from sim.scenario.changes import scenario_to_dict
+    from sim.scenario.validation import validate
 
     data = scenario_to_dict(sc)
     data["measures"] = [measure]

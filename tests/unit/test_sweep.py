@@ -12,7 +12,7 @@ from scipy.stats import qmc
 import sim
 from sim.errors import InputError
 from sim.experiment.executors import SerialExecutor
-from sim.scenario.overrides import scenario_to_dict
+from sim.scenario.changes import scenario_to_dict
 from sim.sweep.design import make_design, make_parameter, parse_vary
 from sim.sweep.sensitivity import oat_rows, sobol_indices
 
@@ -63,11 +63,11 @@ def test_float_ranges_and_values(data):
     [
         ("triage.stafff=1:3", "no key 'stafff'"),
         ("triage=1:3", "not a section"),
-        ("triage.staff=3:1", "lo < hi"),
+        ("triage.staff=3:1", "low < high"),
         ("triage.staff=1.5:3", "whole-number"),
         ("triage.staff=1:3:0", "step > 0"),
         ("triage.staff=abc", "expected 'lo:hi[:step]'"),
-        ("triage.staff=1:x", "expected a number"),
+        ("triage.staff=1:x", "expected a finite number"),
         ("triage.staff=4,4", "two or more different values"),
         ("run.seed=1:5", "cannot vary"),
         ("name=a,b", "cannot vary"),
