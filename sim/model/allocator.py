@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
 
 _Entry = tuple[int, float, int, Case]  # (triaged risk, referral day, order, case)
+_SLACK_DAYS = 1e-9  # a timer set for a wait fires within float rounding of its end
 
 
 class Allocator:
@@ -98,37 +99,48 @@ class Allocator:
         timer.callbacks.append(lambda _ev: self._make_eligible(case, entry, spell))
 
     def _make_eligible(self, case: Case, entry: _Entry, spell: float) -> None:
-        # only if the case is still in the same spell of waiting that set the timer
-        if case.stage is Stage.ALLOCATION and case.waiting_since == spell:
+        # only if the case is still in the same spell of waiting that set the timer, and has
+        # waited as long as the policy now asks (a measure may have lengthened or ended it)
+        if case.stage is not Stage.ALLOCATION or case.waiting_since != spell:
+            return
+        if self._wait_left(case) is not None and self._wait_left(case) <= _SLACK_DAYS:
             heapq.heappush(self._eligible, entry)
             self.allocate()
+
+    def _wait_left(self, case: Case) -> float | None:
+        """Days until the case may go to an untrained officer (None: never, by policy)."""
+        after = self.model.scenario.allocation.untrained_after_days
+        if after is None:
+            return None
+        return case.waiting_since + after - self.model.env.now
 
     def policy_changed(self) -> None:
         """The untrained-fallback wait changed: re-derive eligibility of waiting cases."""
         self._eligible = []
-        after = self.model.scenario.allocation.untrained_after_days
-        if after is None:
-            return
-        now = self.model.env.now
         for entry in self._waiting:
-            case = entry[3]
-            if case.stage is not Stage.ALLOCATION:
-                continue
-            remaining = case.waiting_since + after - now
-            if remaining <= 0:
-                heapq.heappush(self._eligible, entry)
-            else:
-                self._eligible_after(case, entry, remaining)
+            self._recheck_eligibility(entry)
         self.allocate()
 
+    def _recheck_eligibility(self, entry: _Entry) -> None:
+        """File a waiting case as eligible now, or set a timer for when it will be."""
+        case = entry[3]
+        if case.stage is not Stage.ALLOCATION:
+            return
+        left = self._wait_left(case)
+        if left is None:
+            return
+        if left <= _SLACK_DAYS:
+            heapq.heappush(self._eligible, entry)
+        else:
+            self._eligible_after(case, entry, left)
+
     def reprioritise(self, case: Case) -> None:
-        """Re-queue a waiting case whose triaged risk changed."""
+        """Re-queue a waiting case whose triaged risk changed (its wait keeps counting)."""
         if case.stage is not Stage.ALLOCATION:
             return
         entry = (case.triaged_risk, case.referral_day, next(self._order), case)
         heapq.heappush(self._waiting, entry)
-        if self.model.scenario.allocation.untrained_after_days is not None:
-            heapq.heappush(self._eligible, entry)
+        self._recheck_eligibility(entry)
 
     @staticmethod
     def _pop(heap: list[_Entry]) -> Case | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sim.model.case import Case, CaseDraws, Referral
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
+from sim.scenario.schema import BacklogEntry
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -87,24 +88,30 @@ class CaseBook:
 
         A case already with an officer counts as allocated, safeguarded and (if it needs a
         warrant) holding one on its referral day, as their real dates are unknown; only its
-        investigation work remains. Such cases are allocated first, ahead of waiting ones.
+        investigation work remains. Such cases are allocated first, ahead of waiting ones;
+        then the waiting ones are allocated in the allocator's order (risk, then age).
         """
         model = self.model
-        entries = sorted(model.scenario.initial_backlog, key=lambda b: b.stage != "investigation")
-        for entry in entries:
-            category = model.category_names.index(entry.category)
-            risk = model.risk_names.index(entry.risk)
-            for _ in range(entry.count):
-                case = self.open_case(category, risk, risk, -entry.age_days)
-                if entry.stage == "investigation":
-                    day = case.referral_day
-                    case.allocated_day = case.safeguarding_day = case.evidence_secured_day = day
-                    if case.needs_warrant:
-                        case.warrant_needed_day = case.warrant_granted_day = day
-                        case.warrant_executed_day = day
-                    case.pending = [Chunk.INVESTIGATION]
-                model.allocator.enqueue(case)
+        for stage in ("investigation", "allocation"):
+            for entry in model.scenario.initial_backlog:
+                if entry.stage == stage:
+                    self._open_backlog_entry(entry)
             model.allocator.allocate()
+
+    def _open_backlog_entry(self, entry: BacklogEntry) -> None:
+        model = self.model
+        category = model.category_names.index(entry.category)
+        risk = model.risk_names.index(entry.risk)
+        for _ in range(entry.count):
+            case = self.open_case(category, risk, risk, -entry.age_days)
+            if entry.stage == "investigation":
+                day = case.referral_day
+                case.allocated_day = case.safeguarding_day = case.evidence_secured_day = day
+                if case.needs_warrant:
+                    case.warrant_needed_day = case.warrant_granted_day = day
+                    case.warrant_executed_day = day
+                case.pending = [Chunk.INVESTIGATION]
+            model.allocator.enqueue(case)
 
     # closing --------------------------------------------------------------------------
     def close(self, case: Case) -> None:

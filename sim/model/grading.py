@@ -87,13 +87,23 @@ def grade(rule_names: list[str], scenario: Scenario) -> tuple[str, bool]:
 
 
 def force_grade(inspector_grade: str, draw: float, scenario: Scenario) -> str:
-    """The force's own audit grade, drawn from its confusion row with the uniform ``draw``."""
+    """The force's own audit grade, drawn from its confusion row with the uniform ``draw``.
+
+    The draw is scaled by the row's total (1 within validation's tolerance), so a grade with
+    a share of 0 is never drawn.
+    """
     row = scenario.self_assessment.confusion.get(inspector_grade)
     if row is None:
         return inspector_grade
+    point = draw * sum(row.values())
     cumulative = 0.0
+    last = inspector_grade
     for g in GRADES:
-        cumulative += row.get(g, 0.0)
-        if draw < cumulative:
+        share = row.get(g, 0.0)
+        if share <= 0:
+            continue
+        cumulative += share
+        last = g
+        if point < cumulative:
             return g
-    return GRADES[-1]
+    return last

@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pytest
-
 import sim
 from sim.model import Model, Streams, replication_seed
 from sim.model.case import Case
@@ -147,11 +145,6 @@ def test_triaged_risk_not_true_risk_sets_the_order() -> None:
     assert (medium.allocated_day, under.allocated_day) == (1.0, 2.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CaseBook.load_backlog allocates after each backlog entry, so waiting cases at "
-    "day 0 are allocated in the order the entries are listed, not by risk and age",
-)
 def test_backlog_waiting_cases_are_allocated_by_priority_at_day_0() -> None:
     sc = scenario(
         backlog=[waiting("slow", "low", age_days=30), waiting("slow", "high", age_days=1)]

@@ -451,11 +451,6 @@ def test_force_grade_default_confusion_agrees_with_inspectors(small: sim.Scenari
             assert force_grade(g, draw, sc) == g
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="force_grade falls back to the worst grade when the draw is at or above the row's "
-    "total; validation accepts rows summing to 1 - 1e-6, so a grade with share 0 can be drawn",
-)
 def test_force_grade_never_returns_a_grade_with_zero_share(small: sim.Scenario) -> None:
     row = {"good": 0.9999995, "requires_improvement": 0.0, "inadequate": 0.0}
     sc = grading_scenario(small, confusion={"good": row})  # accepted: within 1e-6 of 1

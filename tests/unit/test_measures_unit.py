@@ -251,11 +251,6 @@ def test_untrained_wait_set_from_null_counts_the_wait_so_far() -> None:
     assert late.allocated_day == 9.0 and late.untrained_officer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Allocator.policy_changed re-derives eligibility but the timers set under the old "
-    "wait still fire: a case becomes eligible after the old, shorter wait",
-)
 def test_longer_untrained_wait_delays_eligibility() -> None:
     """Policy 10 days; on day 5 it becomes 20: a case waiting since day 0 should wait for
     an untrained officer until day 20."""
@@ -273,11 +268,6 @@ def test_longer_untrained_wait_delays_eligibility() -> None:
     assert case.allocated_day == 20.0 and case.untrained_officer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Allocator.policy_changed clears eligibility when the wait becomes null, but the "
-    "timers set under the old wait still fire and hand the case to an untrained officer",
-)
 def test_untrained_wait_set_to_null_stops_the_fallback() -> None:
     sc = scenario(
         [{"name": "m", "day": 5, "set": {"allocation.untrained_after_days": None}}],
@@ -354,11 +344,6 @@ def test_review_skips_queued_safeguarding_work() -> None:
     assert queued.pending == [Chunk.INVESTIGATION]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Allocator.reprioritise puts a re-graded waiting case straight into the untrained "
-    "officers' queue, so an untrained officer takes it before allocation.untrained_after_days",
-)
 def test_reviewed_case_still_waits_the_policy_wait_for_an_untrained_officer() -> None:
     """No detective free, policy 10 days: an under-graded case reviewed on day 1 should not
     go to an untrained officer before day 10."""
