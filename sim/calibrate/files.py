@@ -25,8 +25,9 @@ import yaml
 
 from sim.calibrate.fitting import Calibration
 from sim.errors import InputError, RunError
-from sim.output.folders import atomic_folder
-from sim.output.results import write_csv, write_json
+from sim.output.files import write_csv, write_json
+from sim.output.folders import Claim, OutputTarget, claim
+from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
 from sim.scenario.keypaths import get_path
 from sim.scenario.loader import load_scenario
@@ -48,31 +49,25 @@ CALIBRATION_FIELDS = (
 
 def write_calibration(
     calibration: Calibration,
-    out: str | Path,
+    out: str | Path | OutputTarget,
     *,
     scenario_path: str | Path,
     force: bool = False,
-    command: Sequence[str] | None = None,
 ) -> Path:
-    """Write the calibration folder ``out``; raise :class:`InputError` if it exists."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise InputError(
-            "output folder already exists (use --force to overwrite, or --out)", file=str(out)
-        )
-    with atomic_folder(out) as tmp:
-        header = header_lines(calibration, command if command is not None else sys.argv)
-        fitted = tmp / "fitted.yaml"
-        for body in _fitted_bodies(calibration, Path(scenario_path), tmp):
-            fitted.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
-            try:
-                loaded = load_scenario(fitted)
-            except InputError:
-                continue
-            if scenario_to_dict(loaded) == scenario_to_dict(calibration.fitted_scenario):
-                break
-        else:  # pragma: no cover - the last body is the resolved scenario itself
-            raise RunError("fitted.yaml does not load back as the fitted scenario")
+    """Write the calibration folder ``out`` (see :mod:`sim.output.folders` for the rules)."""
+    target = OutputTarget.of(out, force=force)
+    assert target is not None
+    with claim(target, kind="calibration", inputs=[Path(scenario_path)]) as claimed:
+        return write_claimed_calibration(claimed, calibration, scenario_path=scenario_path)
+
+
+def write_claimed_calibration(
+    claimed: Claim, calibration: Calibration, *, scenario_path: str | Path
+) -> Path:
+    """Write the calibration into a folder claimed before the calibration started."""
+    command = claimed.target.command if claimed.target.command is not None else sys.argv
+    with claimed.writing() as tmp:
+        _write_fitted(tmp / "fitted.yaml", calibration, Path(scenario_path), command)
         write_csv(tmp / "calibration.csv", calibration.table, list(CALIBRATION_FIELDS))
         history_fields = [
             "evaluation",
@@ -83,11 +78,26 @@ def write_calibration(
         if any("error" in h for h in calibration.history):
             history_fields.append("error")
         write_csv(tmp / "history.csv", calibration.history, history_fields)
-        doc = calibration.to_dict()
-        doc["command"] = list(command) if command is not None else sys.argv
+        doc = {**manifest_header("calibration", command), **calibration.to_dict()}
         doc["scenario_file"] = str(scenario_path)
         write_json(tmp / "calibration.json", doc)
-    return out
+    return claimed.path
+
+
+def _write_fitted(
+    fitted: Path, calibration: Calibration, scenario_path: Path, command: Sequence[str]
+) -> None:
+    """fitted.yaml: the scenario file with the fitted values, checked by loading it back."""
+    header = header_lines(calibration, command)
+    for body in _fitted_bodies(calibration, scenario_path, fitted.parent):
+        fitted.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+        try:
+            loaded = load_scenario(fitted)
+        except InputError:
+            continue
+        if scenario_to_dict(loaded) == scenario_to_dict(calibration.fitted_scenario):
+            return
+    raise RunError("fitted.yaml does not load back as the fitted scenario")  # pragma: no cover
 
 
 def header_lines(calibration: Calibration, command: Sequence[str]) -> list[str]:

@@ -34,8 +34,8 @@ from sim.calibrate.targets import (
     resolve_free,
 )
 from sim.errors import InputError
-from sim.experiment.executors import Executor, make_executor
-from sim.experiment.runner import resolve_run_settings, run
+from sim.experiment.runner import run
+from sim.experiment.settings import RunSettings
 from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.keypaths import get_path
 from sim.scenario.schema import Scenario
@@ -174,15 +174,11 @@ def calibrate(
     scenario: Scenario,
     targets: str | Path | Sequence[Target | Mapping[str, Any]],
     free: Mapping[str, Any] | Sequence[str | FreeParameter] | None = None,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = 1,
+    *,
     max_evals: int | None = None,
     method: str | None = None,
-    *,
-    horizon_days: float | None = None,
-    executor: Executor | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    settings: RunSettings | None = None,
+    **options: Any,
 ) -> Calibration:
     """Fit ``free`` parameters of ``scenario`` so its KPIs meet ``targets``.
 
@@ -192,22 +188,19 @@ def calibrate(
         The scenario to fit (its values are the starting point, clipped to the bounds).
     targets:
         A targets file (its ``free:`` and ``settings:`` are used where the arguments are
-        ``None``), or a list of :class:`~sim.targets.Target` or ``{kpi, value, tolerance,
-        weight, source}`` mappings.
+        ``None``), or a list of :class:`~sim.calibrate.targets.Target` or ``{kpi, value,
+        tolerance, weight, source}`` mappings.
     free:
         ``{path: (low, high)}``, ``["path=low:high", ...]`` or FreeParameter objects;
         extends and overrides the targets file's ``free:``.
-    replications, seed, horizon_days:
-        Run settings of every evaluation (default: the targets file's ``settings:``, then
-        the scenario's ``run``). Every evaluation uses the same seed.
-    workers, executor:
-        Where each evaluation's replications run (results do not depend on it).
     max_evals:
         Most simulated parameter points (cached repeats are free); default 40.
     method:
         ``nelder-mead`` (default), ``powell`` or ``differential-evolution``.
-    progress:
-        Called as ``progress(evaluations, max_evals)`` after each new evaluation.
+    settings, **options:
+        Run settings of every evaluation, as for :func:`sim.run` (default: the targets
+        file's ``settings:``, then the scenario's ``run``); every evaluation uses the same
+        seed. ``progress`` is called as ``progress(evaluations, max_evals)``.
 
     Returns
     -------
@@ -217,26 +210,33 @@ def calibrate(
     """
     started = time.perf_counter()
     target_list, spec = _as_targets(targets)
-    settings = spec.settings if spec is not None else {}
+    from_file = spec.settings if spec is not None else {}
     source = spec.path if spec is not None else "targets"
-    replications = replications or settings.get("replications")
-    seed = seed if seed is not None else settings.get("seed")
-    horizon_days = horizon_days or settings.get("days")
-    max_evals = int(max_evals or settings.get("max_evals") or DEFAULT_MAX_EVALS)
-    method = (method or settings.get("method") or "nelder-mead").lower()
+    run_settings = RunSettings.merge(settings, options).fill(
+        RunSettings(
+            replications=from_file.get("replications"),
+            seed=from_file.get("seed"),
+            horizon_days=from_file.get("days"),
+        )
+    )
+    max_evals = int(max_evals or from_file.get("max_evals") or DEFAULT_MAX_EVALS)
+    method = (method or from_file.get("method") or "nelder-mead").lower()
     if method not in METHODS:
         raise InputError(f"expected one of: {', '.join(METHODS)} (got {method!r})", key="method")
     if max_evals < 1:
         raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
 
-    run_sc = resolve_run_settings(
-        scenario, replications=replications, seed=seed, horizon_days=horizon_days
-    )
+    run_sc = run_settings.but(case_log=None).apply(scenario)
     check_targets(target_list, run_sc, file=source, full=scenario)
     params = resolve_free(run_sc, _as_free(free, spec))
     data = scenario_to_dict(scenario)
     start = {p.path: get_path(data, p.path) for p in params}
-    executor = executor or make_executor(workers)
+    progress = run_settings.progress
+    where = RunSettings(
+        workers=run_settings.workers,
+        address=run_settings.address,
+        executor=run_settings.make_executor(),
+    )
 
     cache: dict[tuple, dict[str, Any]] = {}
     history: list[dict[str, Any]] = []
@@ -254,7 +254,7 @@ def calibrate(
         except InputError as exc:
             entry.update(objective=INVALID_PENALTY, error=str(exc), summary={})
         else:
-            result = run(sc, executor=executor)
+            result = run(sc, where)
             summary = {t.kpi: t_interval(result.kpi_values(t.kpi)) for t in target_list}
             means = {k: s["mean"] for k, s in summary.items()}
             entry.update(objective=objective_value(target_list, means), summary=summary)

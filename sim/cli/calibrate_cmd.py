@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sim.calibrate.files import write_calibration
+from sim.calibrate.files import write_claimed_calibration
 from sim.calibrate.fitting import DEFAULT_MAX_EVALS, Calibration, calibrate
 from sim.calibrate.targets import METHODS, read_targets
 from sim.cli.common import (
@@ -24,10 +23,13 @@ from sim.cli.common import (
     err_console,
     fmt,
     handle_errors,
+    output_target,
     print_json,
     progress_bar,
 )
 from sim.errors import InputError
+from sim.experiment.settings import RunSettings
+from sim.output.folders import claim
 from sim.scenario import load_scenario
 
 EXAMPLES = """
@@ -96,28 +98,28 @@ def calibrate_command(
     """
     if method is not None and method.lower() not in METHODS:
         raise InputError(f"expected one of: {', '.join(METHODS)} (got {method!r})", key="--method")
-    if out.exists() and not force:
-        raise InputError(
-            "output folder already exists (use --force to overwrite, or --out)", file=str(out)
-        )
     spec = read_targets(targets)
     sc = load_scenario(scenario)
     budget = max_evals or spec.settings.get("max_evals") or DEFAULT_MAX_EVALS
-    with progress_bar(f"{sc.name}: calibrating", budget) as progress:
-        result = calibrate(
-            sc,
-            targets,
-            free or [],
-            replications=reps,
-            seed=seed,
-            workers=workers,
-            max_evals=max_evals,
-            method=method,
-            horizon_days=days,
-            progress=progress,
-        )
-    command = ["sim", "calibrate", *sys.argv[2:]]
-    write_calibration(result, out, scenario_path=scenario, force=force, command=command)
+    target = output_target(out, force, "calibrate", [scenario, targets])
+    with claim(target, kind="calibration") as claimed:
+        with progress_bar(f"{sc.name}: calibrating", budget) as progress:
+            result = calibrate(
+                sc,
+                targets,
+                free or [],
+                max_evals=max_evals,
+                method=method,
+                settings=RunSettings(
+                    replications=reps,
+                    seed=seed,
+                    horizon_days=days,
+                    workers=workers,
+                    progress=progress,
+                ),
+            )
+        write_claimed_calibration(claimed, result, scenario_path=scenario)
+    command = list(target.command or ())
     if as_json:
         doc = result.to_dict()
         doc["command"] = command

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from sim.errors import InputError, RunError
+from sim.output.folders import OutputTarget
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,6 +69,16 @@ AddressOpt = Annotated[
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing results folder.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def command_line(name: str) -> tuple[str, ...]:
+    """The command as typed, for manifests: ``sim NAME ARGS...``."""
+    return ("sim", name, *sys.argv[2:])
+
+
+def output_target(out: Path, force: bool, name: str, inputs: Iterable[Path] = ()) -> OutputTarget:
+    """Where a command writes, with its command line and its input files."""
+    return OutputTarget(Path(out), force, command_line(name), tuple(Path(i) for i in inputs))
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -166,6 +176,6 @@ def summary_table(title: str, summary: dict[str, dict[str, Any]], names: list[st
 
 
 def print_json(data: Any) -> None:
-    from sim.output.results import _clean
+    from sim.output.files import json_text
 
-    sys.stdout.write(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n")
+    sys.stdout.write(json_text(data))

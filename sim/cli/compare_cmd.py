@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,13 +20,16 @@ from sim.cli.common import (
     err_console,
     fmt,
     handle_errors,
+    output_target,
     print_json,
     progress_bar,
 )
 from sim.compare.comparison import BETTER, WORSE, compare
-from sim.compare.files import check_output, method_text, narrower_text, write_comparison
+from sim.compare.files import method_text, narrower_text, write_claimed_comparison
 from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS, INSPECTION_KPIS
+from sim.experiment.settings import RunSettings
+from sim.output.folders import claim
 
 EXAMPLES = """
 Examples:
@@ -51,7 +55,7 @@ def compare_command(
             show_default=False,
         ),
     ],
-    target: Annotated[
+    target_conditions: Annotated[
         list[str] | None,
         typer.Option(
             "--target",
@@ -107,24 +111,26 @@ def compare_command(
             "give at least two results folders or scenario files (the first is the baseline)",
             key="sim compare",
         )
-    if out is not None:
-        check_output(out, force=force)
-    runs = sum(1 for s in sources if s.is_file())
-    with progress_bar(f"running {runs} scenario file(s)", 1) as progress:
-        result = compare(
-            sources,
-            replications=reps,
-            seed=seed,
-            horizon_days=days,
-            warmup_days=warmup,
-            targets=target or [],
-            common_kpis=common_kpis,
-            kpis=kpi,
-            workers=workers,
-            progress=progress,
-        )
-    if out is not None:
-        write_comparison(result, out, force=force)
+    target = output_target(out, force, "compare", sources) if out is not None else None
+    with claim(target, kind="comparison") if target else nullcontext() as claimed:
+        runs = sum(1 for s in sources if s.is_file())
+        with progress_bar(f"running {runs} scenario file(s)", 1) as progress:
+            result = compare(
+                sources,
+                targets=target_conditions or [],
+                kpis=kpi,
+                common_kpis=common_kpis,
+                settings=RunSettings(
+                    replications=reps,
+                    seed=seed,
+                    horizon_days=days,
+                    warmup_days=warmup,
+                    workers=workers,
+                    progress=progress,
+                ),
+            )
+        if claimed is not None:
+            write_claimed_comparison(claimed, result)
     for note in result["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if as_json:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,15 +21,17 @@ from sim.cli.common import (
     console,
     err_console,
     handle_errors,
+    output_target,
     print_json,
     progress_bar,
     summary_table,
 )
-from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
-from sim.experiment.runner import resolve_run_settings, run, summary_dict
-from sim.output.results import write_results
+from sim.experiment.runner import run, summary_dict
+from sim.experiment.settings import RunSettings
+from sim.output.folders import claim
+from sim.output.results import write_claimed_results
 from sim.scenario import load_scenario
 from sim.stats.stability import warning_text
 
@@ -103,35 +104,31 @@ def run_command(
     scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
     """
     sc = load_scenario(scenario, overrides=set_ or [])
-    sc = resolve_run_settings(
-        sc,
+    settings = RunSettings(
         replications=reps,
         seed=seed,
         horizon_days=days,
         warmup_days=warmup,
         case_log=case_log or None,
+        workers=workers,
+        address=address or None,
     )
-    target = out if out is not None else Path("results") / sc.name
-    if target.exists() and not force:
-        raise InputError(
-            "results folder already exists (use --force to overwrite, or --out)", file=str(target)
-        )
-    if precision is not None:
-        with progress_bar(f"{sc.name}: replications (cap)", max_reps) as progress:
-            result = run_to_precision(
-                sc,
-                precision=precision,
-                kpis=[k.strip() for k in precision_kpis.split(",")] if precision_kpis else None,
-                max_replications=max_reps,
-                min_replications=reps,
-                workers=workers,
-                address=address or None,
-                progress=progress,
-            )
-    else:
-        with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
-            result = run(sc, workers=workers, address=address or None, progress=progress)
-    write_results(result, target, force=force, command=["sim", "run", *sys.argv[2:]])
+    sc = settings.but(replications=None if precision is not None else reps).apply(sc)
+    target = output_target(out or Path("results") / sc.name, force, "run", [scenario])
+    with claim(target, kind="results") as claimed:
+        if precision is not None:
+            with progress_bar(f"{sc.name}: replications (cap)", max_reps) as progress:
+                result = run_to_precision(
+                    sc,
+                    precision,
+                    [k.strip() for k in precision_kpis.split(",")] if precision_kpis else None,
+                    max_reps,
+                    settings.but(progress=progress),
+                )
+        else:
+            with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
+                result = run(sc, settings.but(replications=None, progress=progress))
+        write_claimed_results(claimed, result)
     if as_json:
         print_json(summary_dict(result))
         warning = warning_text(result.extra.get("stability", {}))
@@ -159,7 +156,7 @@ def run_command(
         )
     rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else 0
     err_console.print(
-        f"wrote {target}/ in {result.wall_seconds:.1f} s "
+        f"wrote {target.path}/ in {result.wall_seconds:.1f} s "
         f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
         highlight=False,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,17 +22,18 @@ from sim.cli.common import (
     err_console,
     fmt,
     handle_errors,
+    output_target,
     print_json,
     progress_bar,
 )
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
-from sim.experiment.runner import resolve_run_settings
+from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
 from sim.scenario.keypaths import parse_assignment
 from sim.sweep.design import METHODS, parse_vary
 from sim.sweep.store import is_sweep_file, read_sweep_file
-from sim.sweep.sweeper import SweepResult, sweep
+from sim.sweep.sweeper import SweepResult, define_sweep, run_sweep
 
 EXAMPLES = """
 Examples:
@@ -136,34 +136,34 @@ def sweep_command(
         if value is not None and value < 2:
             raise InputError(f"expected 2 or more, got {value}", key=name)
     sc = load_scenario(settings["scenario"], overrides=settings.get("set") or {})
-    sc = resolve_run_settings(
-        sc,
+    run_settings = RunSettings(
+        replications=reps if reps is not None else settings.get("reps"),
+        seed=seed if seed is not None else settings.get("seed"),
         horizon_days=days if days is not None else settings.get("days"),
         warmup_days=warmup if warmup is not None else settings.get("warmup"),
+        workers=workers,
+        address=address or None,
     )
-    known = {s.name for s in kpi_specs(sc)}
+    definition = define_sweep(
+        sc,
+        settings["vary"],
+        method,
+        samples=samples if samples is not None else settings.get("samples"),
+        levels=levels if levels is not None else settings.get("levels"),
+        settings=run_settings,
+        source=source,
+    )
+    known = {s.name for s in kpi_specs(definition.scenario)}
     shown = list(kpi or DEFAULT_KPIS)
     for name in shown:
         if name not in known:
             raise InputError(f"no such KPI {name!r} (`sim run --all` lists them)", key="--kpi")
-    target_out = out or (Path(settings["out"]) if settings.get("out") else None)
-    target_out = target_out or Path("results") / f"{sc.name}-{method}"
+    default_out = Path("results") / f"{sc.name}-{method}"
+    out = out or (Path(settings["out"]) if settings.get("out") else None) or default_out
+    output = output_target(out, force, "sweep", {Path(settings["scenario"]), target})
     with progress_bar(f"{sc.name}: {method} sweep", 1) as progress:
-        result = sweep(
-            sc,
-            settings["vary"],
-            method,
-            samples=samples if samples is not None else settings.get("samples"),
-            levels=levels if levels is not None else settings.get("levels"),
-            replications=reps if reps is not None else settings.get("reps"),
-            seed=seed if seed is not None else settings.get("seed"),
-            workers=workers,
-            address=address or None,
-            out=target_out,
-            force=force,
-            progress=progress,
-            command=["sim", "sweep", *sys.argv[2:]],
-            source=source,
+        result = run_sweep(
+            definition, run_settings.but(progress=progress), out=output, source=source
         )
     if as_json:
         print_json(result.to_dict())

@@ -19,8 +19,8 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.errors import InputError
-from sim.verify.checks import fast_checks, run_checks
+from sim.experiment.settings import RunSettings
+from sim.verify import run_checks, select_checks
 
 EXAMPLES = """
 Examples:
@@ -55,16 +55,10 @@ def verify_command(
     t-interval over the replications plus 1% of theory for the finite run's bias. Takes
     under a minute on two cores. Exits 0 when every check passes, 1 otherwise.
     """
-    checks = fast_checks()
-    if only:
-        checks = [c for c in checks if c.name.startswith(tuple(only))]
-        if not checks:
-            names = ", ".join(c.name for c in fast_checks())
-            raise InputError(f"no check starts with {only[0]!r} (checks: {names})", key="--only")
+    checks = select_checks(only)
     scenarios = len({c.scenario.name for c in checks})
     with progress_bar("verify: textbook queues", scenarios) as progress:
-        results = run_checks(checks, seed=2016 if seed is None else seed, workers=workers,
-                             progress=progress)  # fmt: skip
+        results = run_checks(checks, RunSettings(seed=seed, workers=workers, progress=progress))
     failed = [r for r in results if not r.passed]
     if as_json:
         print_json({"passed": not failed, "checks": [r.as_dict() for r in results]})

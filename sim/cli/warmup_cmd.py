@@ -18,7 +18,8 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.experiment.runner import resolve_run_settings, run
+from sim.experiment.runner import run
+from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
 
 EXAMPLES = """
@@ -49,9 +50,10 @@ def warmup_command(
     what is kept. Writes nothing.
     """
     sc = load_scenario(scenario, overrides=set_ or [])
-    sc = resolve_run_settings(sc, replications=reps, seed=seed, horizon_days=days)
+    settings = RunSettings(replications=reps, seed=seed, horizon_days=days, workers=workers)
+    sc = settings.apply(sc)
     with progress_bar(f"{sc.name}: warm-up", reps) as progress:
-        result = run(sc, workers=workers, progress=progress)
+        result = run(sc, settings.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}
     if as_json:
         print_json(info)

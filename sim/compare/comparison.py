@@ -27,8 +27,8 @@ import numpy as np
 
 from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
 from sim.errors import InputError
-from sim.experiment.executors import Executor
-from sim.output.results import _clean
+from sim.experiment.settings import RunSettings
+from sim.output.files import json_safe
 from sim.stats.paired import PAIRED, WELCH, holm_adjust, paired_difference, welch_difference
 from sim.stats.paired import wilson_interval as _wilson
 from sim.stats.summary import t_interval
@@ -201,17 +201,12 @@ def _targets(targets: list[Target], arms: list[Arm], level: float) -> list[dict[
 
 def compare(
     *sources: Source | Sequence[Source],
-    replications: int | None = None,
-    seed: int | None = None,
-    horizon_days: float | None = None,
-    warmup_days: float | None = None,
     targets: Sequence[str | Target] = (),
-    common_kpis: bool = False,
     kpis: Sequence[str] | None = None,
+    common_kpis: bool = False,
     level: float = 0.95,
-    workers: int | None = 1,
-    executor: Executor | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    settings: RunSettings | None = None,
+    **options: Any,
 ) -> dict[str, Any]:
     """Compare scenarios with a baseline (the first source).
 
@@ -220,10 +215,13 @@ def compare(
     *sources:
         Results folders, scenario files, :class:`~sim.Scenario` or
         :class:`~sim.RunResult` objects (or one list of them); at least two.
-    replications, seed, horizon_days, warmup_days:
-        Run settings for the scenarios to run. By default they come from the first source
-        that is already a run (so the new runs pair with it), else from the baseline
-        scenario's ``run`` section; the same settings are used for every scenario.
+    settings, **options:
+        Run settings (:class:`~sim.experiment.settings.RunSettings` and/or its fields as
+        keywords). ``replications``, ``seed``, ``horizon_days`` and ``warmup_days`` set up
+        the scenarios to run: by default they come from the first source that is already a
+        run (so the new runs pair with it), else from the baseline scenario's ``run``
+        section; the same settings are used for every scenario. ``workers``, ``address``,
+        ``executor`` say where they run; ``progress(done, total)`` counts replications.
     targets:
         Conditions such as ``"inspection_substandard_rate<0.5"``: for each scenario, the
         share of replications meeting it, with a Wilson interval.
@@ -235,8 +233,6 @@ def compare(
     level:
         Confidence level of the intervals; verdicts test at ``1 - level`` after Holm's
         correction across all KPI × scenario tests.
-    workers, executor, progress:
-        As for :func:`sim.run`; ``progress(done, total)`` counts replications run.
 
     Returns
     -------
@@ -261,13 +257,14 @@ def compare(
         raise InputError(f"level must be between 0 and 1, got {level}")
     parsed_targets = [parse_target(t) for t in targets]
 
+    run_settings = RunSettings.merge(settings, options)
     options = {
-        "seed": seed,
-        "replications": replications,
-        "horizon_days": horizon_days,
-        "warmup_days": warmup_days,
+        "seed": run_settings.seed,
+        "replications": run_settings.replications,
+        "horizon_days": run_settings.horizon_days,
+        "warmup_days": run_settings.warmup_days,
     }
-    arms, settings = plan_arms(sources, options)
+    arms, settings_used = plan_arms(sources, options)
     names, left_out = kpi_names(arms, common_kpis)
     for target in parsed_targets:
         if target.kpi not in names:
@@ -285,12 +282,12 @@ def compare(
         names = list(dict.fromkeys(kpis))
     notes = []
     given = [k for k, v in options.items() if v is not None]
-    if settings is None and given:
+    if settings_used is None and given:
         notes.append(
             f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
             "argument is already a run"
         )
-    run_pending(arms, workers=workers, executor=executor, progress=progress)
+    run_pending(arms, run_settings)
 
     base = arms[0]
     alpha = round(1 - level, 12)
@@ -336,14 +333,14 @@ def compare(
         },
         "targets": _targets(parsed_targets, arms, level),
         "run_settings": (
-            {k: settings[k] for k in settings if k != "first_replication"}
-            | {"replication_indices": _first_reps(settings)}
-            if settings
+            {k: settings_used[k] for k in settings_used if k != "first_replication"}
+            | {"replication_indices": _first_reps(settings_used)}
+            if settings_used
             else None
         ),
         "notes": notes,
     }
-    return _clean(result)
+    return json_safe(result)
 
 
 def _first_reps(settings: dict[str, Any]) -> str:

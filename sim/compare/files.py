@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.compare.inputs import some
-from sim.errors import InputError
-from sim.output.folders import atomic_folder
-from sim.output.results import write_csv, write_json
+from sim.output.files import write_csv, write_json
+from sim.output.folders import Claim, OutputTarget, claim
+from sim.output.manifest import manifest_header
 from sim.stats.paired import PAIRED
 
 COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.md")
@@ -159,38 +158,25 @@ def comparison_markdown(comparison: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_output(out: str | Path, *, force: bool = False) -> None:
-    """Raise :class:`InputError` unless ``out`` may be written (see :func:`write_comparison`)."""
-    out = Path(out)
-    if not out.exists():
-        return
-    if not force:
-        raise InputError(
-            "output folder already exists (use --force to overwrite, or another --out)",
-            file=str(out),
-        )
-    others = (
-        sorted(p.name for p in out.iterdir() if p.name not in COMPARISON_FILES)
-        if out.is_dir()
-        else [out.name]
-    )
-    if others:
-        raise InputError(
-            f"holds other files ({some(others, 3)}); not overwriting, choose another --out",
-            file=str(out),
-        )
-
-
-def write_comparison(comparison: dict[str, Any], out: str | Path, *, force: bool = False) -> Path:
+def write_comparison(
+    comparison: dict[str, Any], out: str | Path | OutputTarget, *, force: bool = False
+) -> Path:
     """Write ``comparison.json``, ``comparison.csv`` and ``comparison.md`` into ``out``.
 
-    The folder is written whole or not at all. An existing ``out`` is replaced only with
-    ``force``, and never when it holds other files (a results folder, say).
+    The folder is written whole or not at all; an existing one is replaced only with
+    ``force`` and only if the tool wrote it (see :mod:`sim.output.folders`).
     """
-    out = Path(out)
-    check_output(out, force=force)
-    with atomic_folder(out) as tmp:
+    target = OutputTarget.of(out, force=force)
+    assert target is not None
+    with claim(target, kind="comparison") as claimed:
+        return write_claimed_comparison(claimed, comparison)
+
+
+def write_claimed_comparison(claimed: Claim, comparison: dict[str, Any]) -> Path:
+    """Write the comparison into a folder claimed before its scenarios ran."""
+    with claimed.writing() as tmp:
+        write_json(tmp / "manifest.json", manifest_header("comparison", claimed.target.command))
         write_json(tmp / "comparison.json", comparison)
         write_csv(tmp / "comparison.csv", comparison["comparisons"], list(CSV_FIELDS))
         (tmp / "comparison.md").write_text(comparison_markdown(comparison), encoding="utf-8")
-    return out
+    return claimed.path

@@ -7,9 +7,8 @@ warm-up as the others, so replication ``r`` of every run shares random numbers.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.experiment.executors import Executor
 from sim.experiment.kpis import kpi_specs
-from sim.experiment.runner import RunResult, resolve_run_settings, run
-from sim.output.results import is_results_folder, read_replications
+from sim.experiment.runner import RunResult, run
+from sim.experiment.settings import RunSettings
+from sim.output.results import kpi_columns, read_results_folder
 from sim.scenario import Scenario, load_scenario
 
 Source = str | Path | Scenario | RunResult
@@ -43,58 +42,22 @@ class Arm:
     pending: Scenario | None = None  # a scenario still to run, with its run settings
 
 
-def _manifest(path: Path) -> dict[str, Any]:
-    file = path / "manifest.json"
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc.msg})", file=str(file)) from None
-    if not isinstance(data, dict):
-        raise InputError("expected a JSON object", file=str(file))
-    for key in ("seed", "horizon_days", "warmup_days"):
-        if not isinstance(data.get(key), int | float):
-            raise InputError("missing or not a number", file=str(file), key=key)
-    return data
-
-
 def _load_folder(path: Path) -> Arm:
-    if not is_results_folder(path):
-        raise InputError(
-            "not a results folder (no summary.json and manifest.json; write one with sim run)",
-            file=str(path),
-        )
-    manifest = _manifest(path)
-    try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc.msg})", file=str(path / "summary.json")) from None
-    kpis = summary.get("kpis") if isinstance(summary, dict) else None
-    if not isinstance(kpis, dict) or not kpis:
-        raise InputError("no KPIs", file=str(path / "summary.json"), key="kpis")
+    folder = read_results_folder(path)
     specs = {
         name: (str(s.get("better", "none")), str(s.get("description", "")))
-        for name, s in kpis.items()
+        for name, s in folder.kpis.items()
     }
-    rows = read_replications(path)
-    csv_file = str(path / "replications.csv")
-    if not rows:
-        raise InputError("no replications", file=csv_file)
-    if any(not math.isfinite(r.get("replication", math.nan)) for r in rows):
-        raise InputError("missing replication index", file=csv_file, key="replication")
-    rows.sort(key=lambda r: r["replication"])
-    missing = [name for name in specs if name not in rows[0]]
-    if missing:
-        raise InputError(f"no column for KPI {', '.join(missing[:3])}", file=csv_file)
     return Arm(
         source=str(path),
         kind="results",
-        scenario=str(summary.get("scenario", manifest.get("scenario", path.name))),
-        seed=int(manifest["seed"]),
-        indices=[int(r["replication"]) for r in rows],
-        horizon_days=float(manifest["horizon_days"]),
-        warmup_days=float(manifest["warmup_days"]),
+        scenario=str(folder.summary.get("scenario", folder.manifest.get("scenario", path.name))),
+        seed=int(folder.manifest["seed"]),
+        indices=[int(r["replication"]) for r in folder.rows],
+        horizon_days=float(folder.manifest["horizon_days"]),
+        warmup_days=float(folder.manifest["warmup_days"]),
         specs=specs,
-        values={name: np.array([r[name] for r in rows], dtype=float) for name in specs},
+        values=kpi_columns(folder),
     )
 
 
@@ -230,14 +193,13 @@ def span(indices: list[int]) -> str:
 
 def _planned(text: str, scenario: Scenario, settings: dict[str, Any]) -> Arm:
     """A scenario to run, with the shared settings applied (so its KPIs are known)."""
-    resolved = resolve_run_settings(
-        scenario,
+    resolved = RunSettings(
         replications=int(settings["replications"]),
         seed=int(settings["seed"]),
         horizon_days=float(settings["horizon_days"]),
         warmup_days=float(settings["warmup_days"]),
         case_log=False,
-    )
+    ).apply(scenario)
     first = int(settings["first_replication"])
     return Arm(
         source=text,
@@ -282,14 +244,9 @@ def plan_arms(
     return arms, settings
 
 
-def run_pending(
-    arms: list[Arm],
-    *,
-    workers: int | None = 1,
-    executor: Executor | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Run the planned scenarios in place; ``progress(done, total)`` counts replications."""
+def run_pending(arms: list[Arm], settings: RunSettings) -> None:
+    """Run the planned scenarios in place, where ``settings`` say (workers, address,
+    executor); ``settings.progress(done, total)`` counts replications over all of them."""
     pending = [a for a in arms if a.pending is not None]
     total = sum(len(a.indices) for a in pending)
     offset = 0
@@ -297,16 +254,17 @@ def run_pending(
         assert arm.pending is not None
 
         def step(done: int, _n: int, before: int = offset) -> None:
-            if progress is not None:
-                progress(before + done, total)
+            if settings.progress is not None:
+                settings.progress(before + done, total)
 
-        result = run(
-            arm.pending,
-            workers=workers,
-            executor=executor,
+        where = RunSettings(
+            workers=settings.workers,
+            address=settings.address,
+            executor=settings.executor,
             progress=step,
             first_replication=min(arm.indices),
         )
+        result = run(arm.pending, where)
         done = _from_run(result, arm.source, arm.kind)
         arm.values, arm.indices, arm.pending = done.values, done.indices, None
         offset += len(arm.indices)

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sim.errors import InputError
-from sim.experiment.executors import default_workers
+from sim.experiment.diagnostics import diagnostics
 from sim.experiment.kpis import kpi_specs
-from sim.experiment.runner import RunResult, resolve_run_settings, run
+from sim.experiment.runner import RunResult, run
+from sim.experiment.settings import RunSettings
 from sim.scenario.schema import Scenario
-from sim.stats.stability import diagnostics
 from sim.stats.summary import half_width, t_interval
 
 DEFAULT_KPIS = ("allocation_days_mean", "end_to_end_days_mean")
@@ -55,7 +55,7 @@ def relative_half_widths(result: RunResult, kpis: Sequence[str]) -> dict[str, fl
 def merge(first: RunResult, second: RunResult) -> RunResult:
     """One run from two batches of the same scenario and seed (replications in order)."""
     reps = sorted([*first.replications, *second.replications], key=lambda r: r.index)
-    scenario = resolve_run_settings(first.scenario, replications=len(reps))
+    scenario = RunSettings(replications=len(reps)).apply(first.scenario)
     merged = RunResult(
         scenario=scenario,
         seed=first.seed,
@@ -80,18 +80,11 @@ def _next_batch(n: int, rel: dict[str, float | None], precision: float, workers:
 
 def run_to_precision(
     scenario: Scenario,
-    *,
     precision: float = 0.05,
     kpis: Sequence[str] | None = None,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
-    min_replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    horizon_days: float | None = None,
-    warmup_days: float | None = None,
-    case_log: bool | None = None,
-    address: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    settings: RunSettings | None = None,
+    **options: Any,
 ) -> RunResult:
     """Run replications of ``scenario`` until the KPIs' intervals are within ``precision``.
 
@@ -103,12 +96,10 @@ def run_to_precision(
         KPI names to judge (default: allocation and end-to-end mean days).
     max_replications:
         The cap; the run stops there whether or not the target is met.
-    min_replications:
-        Replications before the first judgement (default 5, at least 2, at most the cap).
-    seed, workers, horizon_days, warmup_days, case_log, address:
-        As for :func:`sim.run`.
-    progress:
-        ``progress(done, max_replications)`` after each replication.
+    settings, **options:
+        Run settings as for :func:`sim.run`; ``replications`` is the number run before the
+        first judgement (default 5, at least 2, at most the cap), and ``progress`` is called
+        as ``progress(done, max_replications)``.
 
     Returns
     -------
@@ -122,39 +113,20 @@ def run_to_precision(
         raise InputError(f"expected a share in (0, 1), got {precision:g}", key="--precision")
     if max_replications < 2:
         raise InputError(f"expected at least 2, got {max_replications}", key="--max-reps")
-    scenario = resolve_run_settings(
-        scenario,
-        seed=seed,
-        horizon_days=horizon_days,
-        warmup_days=warmup_days,
-        case_log=case_log,
-    )
-    names = [s.name for s in kpi_specs(scenario)]
-    kpis = list(kpis or DEFAULT_KPIS)
-    unknown = [k for k in kpis if k not in names]
-    if unknown:
-        raise InputError(
-            f"unknown KPI {unknown[0]!r} (see the KPI names in summary.csv)",
-            key="--precision-kpis",
-        )
-    n0 = min_replications if min_replications is not None else DEFAULT_MIN_REPLICATIONS
+    settings = RunSettings.merge(settings, options)
+    n0 = settings.replications if settings.replications is not None else DEFAULT_MIN_REPLICATIONS
     n0 = max(2, min(n0, max_replications))
-    pool = workers if workers is not None else default_workers()
+    scenario = settings.but(replications=None).apply(scenario)
+    kpis = _checked_kpis(scenario, kpis)
     started = time.perf_counter()
 
     def batch(first: int, count: int) -> RunResult:
         def report(done: int, _total: int) -> None:
-            if progress is not None:
-                progress(first + done, max_replications)
+            if settings.progress is not None:
+                settings.progress(first + done, max_replications)
 
-        return run(
-            scenario,
-            replications=count,
-            workers=workers,
-            address=address,
-            first_replication=first,
-            progress=report,
-        )
+        return run(scenario, settings.but(replications=count, first_replication=first,
+                                          progress=report))  # fmt: skip
 
     result = batch(0, n0)
     while True:
@@ -165,7 +137,7 @@ def run_to_precision(
         unstable = bool(result.extra.get("stability", {}).get("unstable"))
         if reached or unstable or n >= max_replications:
             break
-        count = min(_next_batch(n, rel, precision, pool), max_replications - n)
+        count = min(_next_batch(n, rel, precision, settings.worker_count), max_replications - n)
         result = merge(result, batch(n, count))
     stopped = "precision" if reached else "unstable" if unstable else "cap"
     result.wall_seconds = time.perf_counter() - started
@@ -180,6 +152,18 @@ def run_to_precision(
         "relative_half_widths": rel,
     }
     return result
+
+
+def _checked_kpis(scenario: Scenario, kpis: Sequence[str] | None) -> list[str]:
+    names = [s.name for s in kpi_specs(scenario)]
+    chosen = list(kpis or DEFAULT_KPIS)
+    unknown = [k for k in chosen if k not in names]
+    if unknown:
+        raise InputError(
+            f"unknown KPI {unknown[0]!r} (see the KPI names in summary.csv)",
+            key="--precision-kpis",
+        )
+    return chosen
 
 
 def describe(info: dict[str, Any]) -> str:

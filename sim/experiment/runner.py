@@ -8,18 +8,16 @@ two scenarios run with the same seed share random numbers (common random numbers
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from sim.experiment.executors import Executor, make_executor
+from sim.experiment.diagnostics import diagnostics
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
+from sim.experiment.settings import RunSettings
 from sim.model import Streams, replication_seed, simulate
-from sim.scenario.changes import with_changes
 from sim.scenario.schema import Scenario
-from sim.stats.stability import diagnostics
 from sim.stats.summary import t_interval
 
 
@@ -69,7 +67,7 @@ class RunResult:
     specs: list[KpiSpec]
     replications: list[ReplicationResult]
     wall_seconds: float
-    workers: int | None = None
+    workers: str | None = None  # where the replications ran, in words
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -115,92 +113,46 @@ def clip_interval(summary: dict[str, Any], name: str) -> dict[str, Any]:
     return summary
 
 
-def resolve_run_settings(
-    scenario: Scenario,
-    *,
-    replications: int | None = None,
-    seed: int | None = None,
-    horizon_days: float | None = None,
-    warmup_days: float | None = None,
-    case_log: bool | None = None,
-) -> Scenario:
-    """The scenario with run settings replaced where given (so results record them)."""
-    changes: dict[str, Any] = {}
-    for path, value in (
-        ("run.replications", replications),
-        ("run.seed", seed),
-        ("run.horizon_days", horizon_days),
-        ("run.warmup_days", warmup_days),
-        ("run.case_log", case_log),
-    ):
-        if value is not None:
-            changes[path] = value
-    return with_changes(scenario, changes, source="run options") if changes else scenario
-
-
-def run(
-    scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = 1,
-    *,
-    horizon_days: float | None = None,
-    warmup_days: float | None = None,
-    case_log: bool | None = None,
-    executor: Executor | None = None,
-    address: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    first_replication: int = 0,
-) -> RunResult:
+def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any) -> RunResult:
     """Run replications of ``scenario`` and summarise them.
 
     Parameters
     ----------
     scenario:
         A loaded scenario (see :func:`sim.load_scenario`).
-    replications, seed, horizon_days, warmup_days, case_log:
-        Override the scenario's ``run`` settings.
-    workers:
-        Local processes (1 runs in this process; ``None`` uses one per core).
-    executor, address:
-        Run elsewhere: an executor object, or a Dask scheduler address.
-    progress:
-        Called as ``progress(done, total)`` after each replication.
-    first_replication:
-        Index of the first replication (to extend an earlier run with new replications).
+    settings, **options:
+        A :class:`~sim.experiment.settings.RunSettings`, and/or its fields as keywords
+        (``replications``, ``seed``, ``horizon_days``, ``warmup_days``, ``case_log``,
+        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``);
+        unset ones fall back to the scenario's ``run:`` section and one worker per core.
 
     Returns
     -------
     RunResult
         Per-replication KPIs and their summary; never prints.
     """
-    scenario = resolve_run_settings(
-        scenario,
-        replications=replications,
-        seed=seed,
-        horizon_days=horizon_days,
-        warmup_days=warmup_days,
-        case_log=case_log,
-    )
+    settings = RunSettings.merge(settings, options)
+    scenario = settings.apply(scenario)
     n = scenario.run.replications
+    first = settings.first_replication
     tasks = [
-        ReplicationTask(scenario, scenario.run.seed, first_replication + i, scenario.run.case_log)
+        ReplicationTask(scenario, scenario.run.seed, first + i, scenario.run.case_log)
         for i in range(n)
     ]
-    executor = executor or make_executor(workers, address)
     started = time.perf_counter()
     results: list[ReplicationResult | None] = [None] * n
-    for done, (i, result) in enumerate(executor.map_indexed(run_replication, tasks), start=1):
+    runner = settings.make_executor().map_indexed(run_replication, tasks)
+    for done, (i, result) in enumerate(runner, start=1):
         results[i] = result
-        if progress is not None:
-            progress(done, n)
+        if settings.progress is not None:
+            settings.progress(done, n)
     result = RunResult(
         scenario=scenario,
         seed=scenario.run.seed,
         specs=kpi_specs(scenario),
         replications=[r for r in results if r is not None],
         wall_seconds=time.perf_counter() - started,
-        workers=workers,
+        workers=settings.executor_label(),
     )
     # suggested warm-up (MSER-5) and backlog growth, from the weekly open-case series
     result.extra.update(diagnostics(result))
@@ -217,13 +169,3 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         "warmup_days": result.scenario.run.warmup_days,
         "kpis": result.summary,
     }
-
-
-def kpi_table(result: RunResult, names: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Summary rows for display: name, mean, interval, n, better."""
-    rows = []
-    for name, s in result.summary.items():
-        if names is not None and name not in names:
-            continue
-        rows.append({"kpi": name, **s})
-    return rows

@@ -1,114 +1,54 @@
-"""The results folder: written whole or not at all, and read back.
+"""The results folder of a run: written whole or not at all, and read back.
 
 A run writes ``manifest.json``, ``scenario.yaml``, ``summary.json``, ``summary.csv``,
-``replications.csv``, ``timeseries.csv`` and, when the case log is on, ``cases.csv``. Files
-are first written to a temporary folder beside the target, which is then renamed into
-place, so an interrupted or failed run never leaves half a folder.
+``replications.csv``, ``timeseries.csv`` and, when the case log is on, ``cases.csv``
+(through :mod:`sim.output.folders`, so an interrupted or failed run leaves nothing and only
+the tool's own folders are ever replaced).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import math
-import platform
-import sys
-from collections.abc import Iterable, Mapping
-from importlib import metadata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from sim.errors import InputError
 from sim.experiment.runner import RunResult, summary_dict
-from sim.output.folders import atomic_folder
+from sim.output.files import write_csv, write_json, write_scenario
+from sim.output.folders import Claim, OutputTarget, claim
+from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
 from sim.stats.summary import percentile_band
 
-RESULT_FILES = (
-    "manifest.json",
-    "scenario.yaml",
-    "summary.json",
-    "summary.csv",
-    "replications.csv",
-    "timeseries.csv",
-)
 SUMMARY_FIELDS = ("kpi", "mean", "std", "ci_low", "ci_high", "n", "better", "description")
-DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "typer", "rich")
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of this package, Python and the dependencies, for the manifest."""
-    versions = {"python": platform.python_version()}
-    for name in ("caseflow-sim", *DEPENDENCIES):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: nan → None, numpy scalars → Python."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
-
-
-def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], fields: list[str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_value(row.get(k)) for k in fields})
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
-    return value
-
-
-def manifest(result: RunResult, command: list[str] | None = None) -> dict[str, Any]:
-    """The ``manifest.json`` document."""
+def run_manifest(result: RunResult, command: Sequence[str] | None = None) -> dict[str, Any]:
+    """The ``manifest.json`` document of a run."""
     sc = result.scenario
     wall = [r.wall_seconds for r in result.replications]
+    rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else None
     return {
+        **manifest_header("results", command),
         "scenario": sc.name,
         "seed": result.seed,
         "replications": len(result.replications),
         "horizon_days": sc.run.horizon_days,
         "warmup_days": sc.run.warmup_days,
         "start_date": sc.run.start_date.isoformat(),
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": command if command is not None else sys.argv,
-        "versions": package_versions(),
         "timings": {
             "wall_seconds": result.wall_seconds,
             "replication_seconds_total": sum(wall),
             "replication_seconds_max": max(wall) if wall else None,
             "workers": result.workers,
             "referrals_simulated": result.referrals_simulated,
-            "referrals_per_second": (
-                result.referrals_simulated / result.wall_seconds if result.wall_seconds else None
-            ),
+            "referrals_per_second": rate,
         },
         "kpis": [
             {"name": s.name, "better": s.better, "description": s.description} for s in result.specs
@@ -136,7 +76,7 @@ def timeseries_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]
     return rows, fields
 
 
-def _cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
+def cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
     sc = result.scenario
     cats, risks = list(sc.categories), list(sc.risk_levels)
     rows: list[dict[str, Any]] = []
@@ -161,26 +101,32 @@ def _cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
 
 def write_results(
     result: RunResult,
-    out: str | Path,
+    out: str | Path | OutputTarget,
     *,
     force: bool = False,
-    command: list[str] | None = None,
+    inputs: Iterable[Path] = (),
     extra_files: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the results folder ``out`` whole, or raise and leave nothing behind.
 
-    Raises :class:`InputError` if ``out`` exists and ``force`` is false.
+    ``out`` is a folder path or an :class:`~sim.output.folders.OutputTarget` (which also
+    carries ``force`` and the command for the manifest). Raises :class:`InputError` when the
+    folder may not be written (it exists and ``force`` is false; it is not the tool's; it
+    holds one of ``inputs``; another run holds it).
     """
-    out = Path(out)
-    if out.exists() and not force:
-        raise InputError(
-            "results folder already exists (use --force to overwrite, or --out)", file=str(out)
-        )
-    with atomic_folder(out) as tmp:
-        write_json(tmp / "manifest.json", manifest(result, command))
-        (tmp / "scenario.yaml").write_text(
-            yaml.safe_dump(scenario_to_dict(result.scenario), sort_keys=False), encoding="utf-8"
-        )
+    target = OutputTarget.of(out, force=force)
+    assert target is not None
+    with claim(target, kind="results", inputs=inputs) as claimed:
+        return write_claimed_results(claimed, result, extra_files=extra_files)
+
+
+def write_claimed_results(
+    claimed: Claim, result: RunResult, *, extra_files: Mapping[str, str] | None = None
+) -> Path:
+    """Write the results of ``result`` into a folder claimed before the run started."""
+    with claimed.writing() as tmp:
+        write_json(tmp / "manifest.json", run_manifest(result, claimed.target.command))
+        write_scenario(tmp / "scenario.yaml", result.scenario)
         write_json(tmp / "summary.json", summary_dict(result))
         write_csv(
             tmp / "summary.csv",
@@ -195,13 +141,14 @@ def write_results(
         rows, fields = timeseries_rows(result)
         write_csv(tmp / "timeseries.csv", rows, fields)
         if result.scenario.run.case_log:
-            rows, fields = _cases_rows(result)
+            rows, fields = cases_rows(result)
             write_csv(tmp / "cases.csv", rows, fields)
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
-    return out
+    return claimed.path
 
 
+# reading --------------------------------------------------------------------------------
 def is_results_folder(path: str | Path) -> bool:
     path = Path(path)
     return (
@@ -209,31 +156,82 @@ def is_results_folder(path: str | Path) -> bool:
     )
 
 
-def read_summary(path: str | Path) -> dict[str, Any]:
-    """``summary.json`` of a results folder."""
-    path = Path(path)
-    if not is_results_folder(path):
-        raise InputError("not a results folder (no summary.json and manifest.json)", file=str(path))
+@dataclass(frozen=True)
+class ResultsFolder:
+    """A results folder as read back: its manifest, summary and replication rows."""
+
+    path: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    rows: list[dict[str, float]]  # replications.csv, sorted by replication index
+
+    @property
+    def kpis(self) -> dict[str, dict[str, Any]]:
+        return self.summary["kpis"]
+
+
+def _read_json(file: Path) -> Any:
     try:
-        return json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        return json.loads(file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc.msg})", file=str(path / "summary.json")) from None
+        raise InputError(f"invalid JSON ({exc.msg})", file=str(file)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file ({exc})", file=str(file)) from None
 
 
-def read_manifest(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
-    if not is_results_folder(path):
-        raise InputError("not a results folder (no summary.json and manifest.json)", file=str(path))
-    return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+def read_manifest(path: Path) -> dict[str, Any]:
+    """``manifest.json`` of a results folder, with its run settings checked."""
+    file = path / "manifest.json"
+    data = _read_json(file)
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object", file=str(file))
+    for key in ("seed", "horizon_days", "warmup_days"):
+        if isinstance(data.get(key), bool) or not isinstance(data.get(key), int | float):
+            raise InputError("missing or not a number", file=str(file), key=key)
+    return data
 
 
 def read_replications(path: str | Path) -> list[dict[str, float]]:
     """``replications.csv`` as a list of rows (KPI → value, ``nan`` for empty)."""
-    path = Path(path) / "replications.csv"
-    if not path.is_file():
-        raise InputError("missing replications.csv", file=str(path.parent))
-    with path.open(newline="", encoding="utf-8") as f:
+    file = Path(path) / "replications.csv"
+    if not file.is_file():
+        raise InputError("missing replications.csv", file=str(file.parent))
+    with file.open(newline="", encoding="utf-8") as f:
         rows = []
-        for row in csv.DictReader(f):
-            rows.append({k: (float(v) if v != "" else math.nan) for k, v in row.items()})
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            try:
+                rows.append({k: (float(v) if v != "" else math.nan) for k, v in row.items()})
+            except (TypeError, ValueError):
+                raise InputError(f"row {line}: expected numbers", file=str(file)) from None
     return rows
+
+
+def read_results_folder(path: str | Path) -> ResultsFolder:
+    """Read and check a results folder written by ``sim run``."""
+    path = Path(path)
+    if not is_results_folder(path):
+        raise InputError(
+            "not a results folder (no summary.json and manifest.json; write one with sim run)",
+            file=str(path),
+        )
+    manifest = read_manifest(path)
+    summary = _read_json(path / "summary.json")
+    kpis = summary.get("kpis") if isinstance(summary, dict) else None
+    if not isinstance(kpis, dict) or not kpis:
+        raise InputError("no KPIs", file=str(path / "summary.json"), key="kpis")
+    rows = read_replications(path)
+    csv_file = str(path / "replications.csv")
+    if not rows:
+        raise InputError("no replications", file=csv_file)
+    if any(not math.isfinite(r.get("replication", math.nan)) for r in rows):
+        raise InputError("missing replication index", file=csv_file, key="replication")
+    rows.sort(key=lambda r: r["replication"])
+    missing = [name for name in kpis if name not in rows[0]]
+    if missing:
+        raise InputError(f"no column for KPI {', '.join(missing[:3])}", file=csv_file)
+    return ResultsFolder(path, manifest, summary, rows)
+
+
+def kpi_columns(folder: ResultsFolder) -> dict[str, np.ndarray]:
+    """Each KPI across the folder's replications, in replication order."""
+    return {name: np.array([r[name] for r in folder.rows], dtype=float) for name in folder.kpis}

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from sim.stats.summary import t_interval
-from sim.stats.warmup import suggest_warmup
 
 MIN_RELATIVE_GROWTH = 0.01
 MIN_POINTS = 3
@@ -99,27 +98,6 @@ def assess_stability(
             f"unstable when the slope of weekly {key} over the measured period is above 0 "
             f"(95% t-interval across replications) and at least {MIN_RELATIVE_GROWTH:.0%} "
             "of the cases opened a day"
-        ),
-    }
-
-
-def diagnostics(result: Any) -> dict[str, dict[str, Any]]:
-    """Warm-up suggestion and stability verdict for a run (a :class:`sim.runner.RunResult`).
-
-    Returns ``{"warmup": ..., "stability": ...}``, meant for ``RunResult.extra``.
-    """
-    sc = result.scenario
-    series = [r.timeseries for r in result.replications if r.timeseries]
-    inflow = 0.0
-    for kpi in ("cases_opened", "referrals"):  # referrals when triage keeps no cases
-        counts = t_interval([r.kpis.get(kpi, math.nan) for r in result.replications])
-        inflow = (counts["mean"] or 0.0) / sc.run.horizon_days
-        if inflow > 0:
-            break
-    return {
-        "warmup": suggest_warmup(series, used_days=sc.run.warmup_days),
-        "stability": assess_stability(
-            series, warmup_day=sc.run.warmup_days, end_day=sc.end_day, inflow_per_day=inflow
         ),
     }
 

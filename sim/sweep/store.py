@@ -18,25 +18,23 @@ whole, and the work folder is removed:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import os
 import shutil
-import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from sim.errors import InputError
-from sim.output.folders import atomic_folder
-from sim.output.results import package_versions, write_csv, write_json
+from sim.output.files import write_csv, write_json, write_scenario
+from sim.output.folders import Claim
+from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
 from sim.scenario.yaml_io import read_yaml_mapping
-
-if TYPE_CHECKING:
-    from sim.sweep.sweeper import SweepDefinition, SweepResult
+from sim.sweep.definition import SweepDefinition, SweepResult
 
 SWEEP_FILE_KEYS = (
     "scenario",
@@ -60,21 +58,17 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 class SweepStore:
-    """The work folder of one sweep writing to ``out``."""
+    """The resumable work folder of one sweep, beside its claimed results folder."""
 
-    def __init__(self, out: Path, definition: SweepDefinition, *, force: bool = False) -> None:
-        self.out = out
-        self.force = force
+    def __init__(self, claimed: Claim, definition: SweepDefinition) -> None:
+        self.claimed = claimed
+        out = claimed.path
         self.work = out.with_name(out.name + ".partial")
         self.tasks = self.work / "tasks"
         self.digest = definition.digest()
         self.definition = definition
-        if out.exists() and not force:
-            raise InputError(
-                "results folder already exists (use --force to overwrite, or --out)", file=str(out)
-            )
         if self.work.exists() and self._stored_digest() != self.digest:
-            if not force:
+            if not claimed.target.force:
                 raise InputError(
                     "holds an unfinished sweep with a different definition "
                     "(delete it, or use --force to discard it)",
@@ -115,18 +109,12 @@ class SweepStore:
         # json writes floats with repr, so values read back are bit-identical (nan as NaN)
         _atomic_write(self.tasks / name, json.dumps(task))
 
-    def finish(self, result: SweepResult, *, command: list[str] | None = None) -> Path:
+    def finish(self, result: SweepResult) -> Path:
         """Write the results folder whole, then drop the work folder."""
-        out = self.out
-        if out.exists() and not self.force:
-            raise InputError(
-                "results folder already exists (use --force to overwrite, or --out)",
-                file=str(out),
-            )
-        with atomic_folder(out) as tmp:
-            write_sweep_folder(result, tmp, command=command)
+        with self.claimed.writing() as tmp:
+            write_sweep_folder(result, tmp, command=self.claimed.target.command)
         shutil.rmtree(self.work, ignore_errors=True)
-        return out
+        return self.claimed.path
 
 
 def _text(value: Any) -> Any:
@@ -173,7 +161,7 @@ def sweep_file_doc(definition: SweepDefinition) -> dict[str, Any]:
     return doc
 
 
-def write_sweep_folder(result: SweepResult, folder: Path, *, command: list[str] | None) -> None:
+def write_sweep_folder(result: SweepResult, folder: Path, *, command: Sequence[str] | None) -> None:
     """Every file of a sweep's results folder into ``folder`` (which exists)."""
     d = result.definition
     names = result.parameter_names
@@ -199,18 +187,14 @@ def write_sweep_folder(result: SweepResult, folder: Path, *, command: list[str] 
     write_csv(
         folder / "sensitivity.csv", _with_text_params(sens, ["value", "base_value"]), sens_fields
     )
-    (folder / "scenario.yaml").write_text(
-        yaml.safe_dump(scenario_to_dict(d.scenario), sort_keys=False), encoding="utf-8"
-    )
+    write_scenario(folder / "scenario.yaml", d.scenario)
     (folder / "sweep.yaml").write_text(
         yaml.safe_dump(sweep_file_doc(d), sort_keys=False), encoding="utf-8"
     )
     files += ["summary.csv", "sensitivity.csv", "scenario.yaml", "sweep.yaml", "manifest.json"]
     manifest = {
+        **manifest_header("sweep", command),
         **result.manifest,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": command if command is not None else sys.argv,
-        "versions": package_versions(),
         "files": files,
         "resolved_scenario": scenario_to_dict(d.scenario),
     }

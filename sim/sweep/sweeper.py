@@ -9,78 +9,34 @@ runs them. Points with identical values are simulated once.
 
 With ``out``, each finished task is kept in ``OUT.partial/`` as it completes; running the
 same sweep again computes only the missing tasks, and the results folder appears whole
-when every task is done (see :mod:`sim.sweep_store`).
+when every task is done (see :mod:`sim.sweep.store`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from hashlib import sha256
-from importlib import metadata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.errors import InputError
-from sim.experiment.executors import Executor, default_workers, make_executor
 from sim.experiment.kpis import KpiSpec, kpi_specs
-from sim.experiment.runner import ReplicationTask, resolve_run_settings, run_replication
+from sim.experiment.runner import ReplicationTask, run_replication
+from sim.experiment.settings import RunSettings
+from sim.output.folders import OutputTarget, claim
 from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
-from sim.sweep.design import DesignPoint, Parameter, make_design, make_parameter, parse_vary
+from sim.sweep.definition import SweepDefinition, SweepPlan, SweepResult
+from sim.sweep.design import make_design, make_parameter, parse_vary
 from sim.sweep.sensitivity import BOOTSTRAP, oat_rows, rank_rows, sobol_rows
+from sim.sweep.store import SweepStore
 
 VarySpec = Mapping[str, Any] | Sequence[str]
-
-
-@dataclass(frozen=True)
-class SweepDefinition:
-    """Everything that decides a sweep's numbers (not where or how fast it runs)."""
-
-    scenario: Scenario  # the base, with run.replications and run.seed resolved
-    parameters: tuple[Parameter, ...]
-    method: str
-    samples: int | None = None
-    levels: int | None = None
-
-    @property
-    def replications(self) -> int:
-        return self.scenario.run.replications
-
-    @property
-    def seed(self) -> int:
-        return self.scenario.run.seed
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario.name,
-            "method": self.method,
-            "parameters": [p.to_dict() for p in self.parameters],
-            "samples": self.samples,
-            "levels": self.levels,
-            "replications": self.replications,
-            "seed": self.seed,
-        }
-
-    def digest(self) -> str:
-        """A hash of the definition, the resolved scenario and the versions that compute it."""
-        versions = {}
-        for name in ("caseflow-sim", "numpy", "scipy", "simpy"):
-            try:
-                versions[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                versions[name] = None
-        doc = {
-            "definition": self.to_dict(),
-            "scenario": scenario_to_dict(self.scenario),
-            "versions": versions,
-        }
-        return sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -102,41 +58,6 @@ def run_sweep_task(task: SweepTask) -> dict[str, Any]:
     }
 
 
-@dataclass
-class SweepResult:
-    """A finished sweep's tables (lists of row dicts) and manifest."""
-
-    definition: SweepDefinition
-    points: list[dict[str, Any]]
-    runs: list[dict[str, Any]]
-    summary: list[dict[str, Any]]
-    sensitivity: list[dict[str, Any]]
-    kpis: list[KpiSpec]
-    manifest: dict[str, Any] = field(default_factory=dict)
-    out: Path | None = None
-
-    @property
-    def method(self) -> str:
-        return self.definition.method
-
-    @property
-    def parameter_names(self) -> list[str]:
-        return [p.path for p in self.definition.parameters]
-
-    @property
-    def kpi_names(self) -> list[str]:
-        return [k.name for k in self.kpis]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "manifest": self.manifest,
-            "points": self.points,
-            "runs": self.runs,
-            "summary": self.summary,
-            "sensitivity": self.sensitivity,
-        }
-
-
 def _vary_items(vary: VarySpec) -> list[tuple[str, Any]]:
     if isinstance(vary, Mapping):
         return [(str(k), v) for k, v in vary.items()]
@@ -152,12 +73,15 @@ def define_sweep(
     *,
     samples: int | None = None,
     levels: int | None = None,
-    replications: int | None = None,
-    seed: int | None = None,
+    settings: RunSettings | None = None,
     source: str = "--vary",
 ) -> SweepDefinition:
-    """Check every varied path against ``scenario`` and read its range or values."""
-    base = resolve_run_settings(scenario, replications=replications, seed=seed)
+    """Check every varied path against ``scenario`` and read its range or values.
+
+    The base scenario takes the run settings (replications per point, seed, horizon,
+    warm-up); errors name ``source`` (``--vary`` or the sweep file).
+    """
+    base = (settings or RunSettings()).but(case_log=None).apply(scenario)
     data = scenario_to_dict(base)
     items = _vary_items(vary)
     paths = [p for p, _ in items]
@@ -166,21 +90,6 @@ def define_sweep(
             raise InputError("varied more than once", file=source, key=p)
     params = tuple(make_parameter(data, path, spec, source=source) for path, spec in items)
     return SweepDefinition(base, params, method, samples, levels)
-
-
-@dataclass
-class SweepPlan:
-    """The design's points, and one validated scenario per distinct point."""
-
-    definition: SweepDefinition
-    points: list[DesignPoint]
-    canonical: list[int]  # each point → the first point with the same values
-    scenarios: dict[int, Scenario]
-
-    @property
-    def tasks(self) -> list[tuple[int, int]]:
-        reps = range(self.definition.replications)
-        return [(p, r) for p in sorted(self.scenarios) for r in reps]
 
 
 def make_plan(definition: SweepDefinition, *, source: str = "sweep") -> SweepPlan:
@@ -239,15 +148,6 @@ def build_tables(
     return specs, {"points": points, "runs": runs, "summary": summary, "sensitivity": sensitivity}
 
 
-def _executor_label(executor: Executor | None, workers: int | None, address: str | None) -> str:
-    if executor is not None:
-        return type(executor).__name__
-    if address:
-        return f"dask ({address})"
-    workers = default_workers() if workers is None else workers
-    return "serial" if workers <= 1 else f"local processes ({workers})"
-
-
 def sweep(
     scenario: Scenario,
     vary: VarySpec,
@@ -255,17 +155,9 @@ def sweep(
     *,
     samples: int | None = None,
     levels: int | None = None,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = 1,
-    address: str | None = None,
-    executor: Executor | None = None,
-    out: str | Path | None = None,
-    force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    bootstrap: int = BOOTSTRAP,
-    command: list[str] | None = None,
-    source: str = "--vary",
+    out: str | Path | OutputTarget | None = None,
+    settings: RunSettings | None = None,
+    **options: Any,
 ) -> SweepResult:
     """Run a sensitivity sweep of ``scenario`` and return its tables.
 
@@ -284,48 +176,56 @@ def sweep(
     samples, levels:
         Points of an lhs design / base rows of a Sobol design; grid levels per numeric
         parameter without a step.
-    replications, seed:
-        Replications per point and the run seed (default: the scenario's).
-    workers, address, executor:
-        Local processes (1: this process; ``None``: one per core), a Dask scheduler
-        address, or an executor object.
-    out, force:
-        Write the results folder (resumable through ``OUT.partial/``); ``force``
+    out:
+        Write the results folder there (resumable through ``OUT.partial/``): a path, or an
+        :class:`~sim.output.folders.OutputTarget`. ``force=True`` among the keywords
         overwrites a finished folder and discards an unfinished sweep of another definition.
-    progress:
-        Called as ``progress(done, total)`` over the (point, replication) tasks.
-    bootstrap:
-        Resamples for the Sobol intervals.
+    settings, **options:
+        Run settings as for :func:`sim.run` (``replications`` per point, ``seed``,
+        ``workers``, ``address``, ``executor``, ``progress`` over the point × replication
+        tasks).
 
     Returns
     -------
     SweepResult
         ``.points``, ``.runs``, ``.summary``, ``.sensitivity`` and ``.manifest``; never prints.
     """
-    from sim.sweep.store import SweepStore
-
-    started = time.perf_counter()
+    target = OutputTarget.of(out, force=bool(options.pop("force", False)))
+    run_settings = RunSettings.merge(settings, options)
     definition = define_sweep(
-        scenario,
-        vary,
-        method,
-        samples=samples,
-        levels=levels,
-        replications=replications,
-        seed=seed,
-        source=source,
+        scenario, vary, method, samples=samples, levels=levels, settings=run_settings
     )
-    plan = make_plan(definition, source=source)
-    store = SweepStore(Path(out), definition, force=force) if out is not None else None
+    return run_sweep(definition, run_settings, out=target)
+
+
+def run_sweep(
+    definition: SweepDefinition,
+    settings: RunSettings,
+    *,
+    out: OutputTarget | None = None,
+    source: str = "--vary",
+) -> SweepResult:
+    """Run every (point, replication) task of ``definition`` that is not already done."""
+    plan = make_plan(definition, source=source)  # every point is checked before any claim
+    if out is None:
+        return _execute(plan, settings, None)
+    with claim(out, kind="sweep") as claimed:
+        return _execute(plan, settings, SweepStore(claimed, definition))
+
+
+def _execute(plan: SweepPlan, settings: RunSettings, store: SweepStore | None) -> SweepResult:
+    started = time.perf_counter()
+    definition = plan.definition
     tasks = plan.tasks
     done = store.load(set(tasks)) if store else {}
     resumed = len(done)
-    todo = [t for t in tasks if t not in done]
+    progress = settings.progress
     if progress is not None:
         progress(resumed, len(tasks))
+    todo = [t for t in tasks if t not in done]
     if todo:
         jobs = [SweepTask(p, r, plan.scenarios[p], definition.seed) for p, r in todo]
-        runner = (executor or make_executor(workers, address)).map_indexed(run_sweep_task, jobs)
+        runner = settings.make_executor().map_indexed(run_sweep_task, jobs)
         try:
             for count, (_, res) in enumerate(runner, start=resumed + 1):
                 done[(res["point"], res["replication"])] = res
@@ -337,29 +237,42 @@ def sweep(
             close = getattr(runner, "close", None)
             if close is not None:
                 close()
-    specs, tables = build_tables(plan, done, bootstrap=bootstrap)
-    manifest = {
+    specs, tables = build_tables(plan, done, bootstrap=BOOTSTRAP)
+    manifest = _manifest(plan, done, settings, resumed, time.perf_counter() - started)
+    manifest["kpis"] = [
+        {"name": s.name, "better": s.better, "description": s.description} for s in specs
+    ]
+    result = SweepResult(definition, kpis=specs, manifest=manifest, **tables)
+    if store is not None:
+        result.out = store.finish(result)
+    return result
+
+
+def _manifest(
+    plan: SweepPlan,
+    done: Mapping[tuple[int, int], Mapping[str, Any]],
+    settings: RunSettings,
+    resumed: int,
+    wall_seconds: float,
+) -> dict[str, Any]:
+    definition = plan.definition
+    return {
         "kind": "sweep",
         **definition.to_dict(),
         "horizon_days": definition.scenario.run.horizon_days,
         "warmup_days": definition.scenario.run.warmup_days,
         "points": len(plan.points),
         "distinct_points": len(plan.scenarios),
-        "tasks": len(tasks),
+        "tasks": len(plan.tasks),
         "tasks_resumed": resumed,
         "definition_sha256": definition.digest(),
         "timings": {
-            "wall_seconds": time.perf_counter() - started,
-            "task_seconds_total": sum(done[t]["wall_seconds"] for t in tasks),
-            "executor": _executor_label(executor, workers, address),
+            "wall_seconds": wall_seconds,
+            "task_seconds_total": sum(done[t]["wall_seconds"] for t in plan.tasks),
+            "executor": settings.executor_label(),
         },
-        "kpis": [{"name": s.name, "better": s.better, "description": s.description} for s in specs],
         "sensitivity_method": SENSITIVITY_NOTES[definition.method],
     }
-    result = SweepResult(definition, kpis=specs, manifest=manifest, **tables)
-    if store is not None:
-        result.out = store.finish(result, command=command)
-    return result
 
 
 SENSITIVITY_NOTES = {

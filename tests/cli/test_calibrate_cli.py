@@ -122,6 +122,7 @@ def test_calibration_folder_reproduces_and_is_not_overwritten(tmp_path, scenario
     assert "target against achieved" in p.stdout and "fitted parameters" in p.stdout
     assert "1 of 2 targets outside tolerance" in p.stdout and "referrals" in p.stdout
     assert sorted(q.name for q in out.iterdir()) == [
+        ".caseflow-sim.json",
         "calibration.csv",
         "calibration.json",
         "fitted.yaml",

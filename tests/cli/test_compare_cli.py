@@ -175,7 +175,7 @@ def test_refuses_existing_out_without_force(folders, tmp_path, small_path):
     assert r.exit_code == 0, r.stderr
     assert (out / "comparison.md").read_text() != "old"
     r = sim_cmd("compare", folders["base"], folders["fewer"], "--out", folders["base"], "--force")
-    assert_refused(r, "holds other files")
+    assert_refused(r, "is one of the command's inputs")
     assert (folders["base"] / "summary.json").is_file()
 
 

@@ -69,9 +69,18 @@ def test_existing_folder_needs_force(tmp_path, small_path):
     assert p.returncode == 2
     assert "already exists" in p.stderr and "--force" in p.stderr
     assert (out / "keep.txt").read_text() == "mine"
+    # --force never deletes a folder the tool did not write
     p = sim_cmd("run", str(small_path), "--reps", "1", "--days", "30", "--out", str(out), "--force")
+    assert p.returncode == 2 and "not written by this tool" in p.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    # a results folder the tool wrote is replaced with --force
+    mine = tmp_path / "results"
+    args = ("run", str(small_path), "--reps", "1", "--days", "30", "--out", str(mine))
+    assert sim_cmd(*args).returncode == 0
+    first = (mine / "manifest.json").read_text()
+    p = sim_cmd(*args, "--force", "--seed", "5")
     assert p.returncode == 0, p.stderr
-    assert not (out / "keep.txt").exists() and (out / "summary.json").exists()
+    assert (mine / "manifest.json").read_text() != first
 
 
 def test_unknown_set_key_exits_2_without_results(tmp_path, small_path):

@@ -206,11 +206,16 @@ def test_existing_results_folder_needs_force(tmp_path, small_path):
     result = invoke(*args, "--out", str(out))
     assert result.exit_code == 2 and "already exists" in result.stderr
     assert (out / "keep.txt").exists()
-    result = invoke(*args, "--out", str(out), "--force", "--json")
+    result = invoke(*args, "--out", str(out), "--force")
+    assert result.exit_code == 2 and "not written by this tool" in result.stderr
+    assert (out / "keep.txt").exists()
+    mine = tmp_path / "mine"
+    assert invoke(*args, "--out", str(mine)).exit_code == 0
+    result = invoke(*args, "--out", str(mine), "--force", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"manifest", "points", "runs", "summary", "sensitivity"}
-    assert len(data["runs"]) == 3 and not (out / "keep.txt").exists()
+    assert len(data["runs"]) == 3
 
 
 def test_unreachable_scheduler_exits_1_in_one_line(tmp_path, small_path):

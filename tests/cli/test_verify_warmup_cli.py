@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import sim.cli.verify_cmd as verify_cmd
 from sim.cli.app import app
 from sim.scenario.changes import scenario_to_dict
-from sim.verify.checks import exponential_hours, mmc_checks, textbook_scenario
+from sim.verify import exponential_hours, mmc_checks, textbook_scenario
 from tests.cli.test_run_cli import sim_cmd
 
 
@@ -32,7 +32,7 @@ def test_verify_table_and_failing_check_exit_1(monkeypatch):
         good, bad = checks[0], checks[1]
         return [good, type(bad)(**{**bad.__dict__, "theory": 3 * bad.theory})]
 
-    monkeypatch.setattr(verify_cmd, "fast_checks", wrong)
+    monkeypatch.setattr(verify_cmd, "select_checks", lambda _only: wrong())
     r = CliRunner().invoke(app, ["verify", "--workers", "1"], env={"COLUMNS": "120"})
     assert r.exit_code == 1, r.output
     assert "FAIL" in r.output and "mm1_rho50_sojourn" in r.output

@@ -310,7 +310,7 @@ def test_labels_are_unique_and_files_written(tmp_path):
     with pytest.raises(InputError, match="already exists"):
         write_comparison(result, out)
     write_comparison(result, out, force=True)
-    with pytest.raises(InputError, match="holds other files"):
+    with pytest.raises(InputError, match="not a comparison folder"):
         write_comparison(result, a, force=True)
     assert (a / "summary.json").is_file()
 

@@ -8,7 +8,7 @@ import pytest
 import sim
 from sim.errors import InputError
 from sim.experiment.precision import describe, run_to_precision
-from sim.verify.checks import exponential_hours, textbook_scenario
+from sim.verify import exponential_hours, textbook_scenario
 
 
 @pytest.fixture(scope="module")

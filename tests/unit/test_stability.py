@@ -6,7 +6,7 @@ import numpy as np
 
 import sim
 from sim.stats.stability import assess_stability, slope_per_day, warning_text
-from sim.verify.checks import exponential_hours, textbook_scenario
+from sim.verify import exponential_hours, textbook_scenario
 
 
 def queue(lam: float, servers: int, days: float = 500.0) -> sim.Scenario:

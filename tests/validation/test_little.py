@@ -25,7 +25,7 @@ import pytest
 import sim
 from sim.stats import theory
 from sim.stats.summary import t_interval
-from sim.verify.checks import exponential_hours, textbook_scenario, tolerance
+from sim.verify import exponential_hours, textbook_scenario, tolerance
 from tests.validation.textbook import (
     FAMILY,
     SEED,

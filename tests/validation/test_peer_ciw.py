@@ -17,7 +17,7 @@ from scipy import stats
 
 import sim
 from sim.stats import theory
-from sim.verify.checks import exponential_hours, textbook_scenario
+from sim.verify import exponential_hours, textbook_scenario
 from tests.validation.textbook import SEED, WORKERS, ciw_waits, thinned_waits
 
 P_MIN = 0.01

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from sim.stats import theory
-from sim.verify.checks import (
+from sim.verify import (
     Check,
     md1_checks,
     mlognormal1_checks,

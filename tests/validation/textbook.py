@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.experiment.runner import RunResult
-from sim.verify.checks import Check, CheckResult, run_checks
+from sim.experiment.settings import RunSettings
+from sim.verify import Check, CheckResult, run_checks
 
 FAMILY = 40  # about the number of checks in tests/validation (default and slow together)
 SEED = 2016
@@ -27,7 +28,7 @@ WORKERS = 2
 
 def check_all(checks: Sequence[Check], seed: int = SEED) -> list[CheckResult]:
     """Run and judge ``checks``; assert they all pass, with a readable message if not."""
-    results = run_checks(checks, seed=seed, workers=WORKERS, family_size=FAMILY)
+    results = run_checks(checks, RunSettings(seed=seed, workers=WORKERS), family_size=FAMILY)
     lines = [describe(r) for r in results]
     print("\n" + "\n".join(lines))
     assert all(r.passed for r in results), "theory outside tolerance:\n" + "\n".join(lines)
