@@ -22,9 +22,9 @@ import numpy as np
 
 from sim.calibrate.targets import (
     METHODS,
+    CalibrationTarget,
     FreeParameter,
     FreeRange,
-    Target,
     TargetsFile,
     check_targets,
     merge_free,
@@ -53,7 +53,7 @@ class Calibration:
     scenario: Scenario
     fitted_scenario: Scenario
     free: list[FreeParameter]
-    targets: list[Target]
+    targets: list[CalibrationTarget]
     start_values: dict[str, float | int]
     fitted_values: dict[str, float | int]
     objective: float
@@ -131,7 +131,9 @@ def _g(value: Any) -> str:
     return "nan" if value is None else f"{value:.4g}"
 
 
-def objective_value(targets: Sequence[Target], means: Mapping[str, float | None]) -> float:
+def objective_value(
+    targets: Sequence[CalibrationTarget], means: Mapping[str, float | None]
+) -> float:
     """``sum(weight * z**2)``, ``z = (mean - value) / tolerance``; a missing mean is penalised."""
     total = 0.0
     for t in targets:
@@ -143,12 +145,12 @@ def objective_value(targets: Sequence[Target], means: Mapping[str, float | None]
     return total
 
 
-def _as_targets(targets: Any) -> tuple[list[Target], TargetsFile | None]:
+def _as_targets(targets: Any) -> tuple[list[CalibrationTarget], TargetsFile | None]:
     if isinstance(targets, str | Path):
         spec = read_targets(targets)
         return spec.targets, spec
     items = list(targets)
-    if all(isinstance(t, Target) for t in items):
+    if all(isinstance(t, CalibrationTarget) for t in items):
         return items, None
     return parse_targets(items, file="targets"), None
 
@@ -172,7 +174,7 @@ def _as_free(free: Any, spec: TargetsFile | None) -> list[FreeRange]:
 
 def calibrate(
     scenario: Scenario,
-    targets: str | Path | Sequence[Target | Mapping[str, Any]],
+    targets: str | Path | Sequence[CalibrationTarget | Mapping[str, Any]],
     free: Mapping[str, Any] | Sequence[str | FreeParameter] | None = None,
     *,
     max_evals: int | None = None,
@@ -188,7 +190,7 @@ def calibrate(
         The scenario to fit (its values are the starting point, clipped to the bounds).
     targets:
         A targets file (its ``free:`` and ``settings:`` are used where the arguments are
-        ``None``), or a list of :class:`~sim.calibrate.targets.Target` or ``{kpi, value,
+        ``None``), or a list of :class:`~sim.calibrate.targets.CalibrationTarget` or ``{kpi, value,
         tolerance, weight, source}`` mappings.
     free:
         ``{path: (low, high)}``, ``["path=low:high", ...]`` or FreeParameter objects;
@@ -355,7 +357,9 @@ def _optimise(
     return f"optimiser finished: {res.message}"
 
 
-def _table(targets: Sequence[Target], summary: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+def _table(
+    targets: Sequence[CalibrationTarget], summary: Mapping[str, Mapping[str, Any]]
+) -> list[dict]:
     rows = []
     for t in targets:
         s = summary.get(t.kpi, {})
@@ -380,7 +384,7 @@ def _table(targets: Sequence[Target], summary: Mapping[str, Mapping[str, Any]]) 
     return rows
 
 
-def _history_row(entry: Mapping[str, Any], targets: Sequence[Target]) -> dict[str, Any]:
+def _history_row(entry: Mapping[str, Any], targets: Sequence[CalibrationTarget]) -> dict[str, Any]:
     row = {k: v for k, v in entry.items() if k != "summary"}
     for t in targets:
         row[t.kpi] = entry["summary"].get(t.kpi, {}).get("mean")

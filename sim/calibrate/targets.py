@@ -4,7 +4,7 @@ A targets file is YAML, either a list of targets or a mapping::
 
     targets:                      # a list of {kpi, value, tolerance, weight, source} ...
       - {kpi: inspection_substandard_rate, value: 0.74, tolerance: 0.03,
-         source: "CALIBRATION.md: inspection findings"}
+         source: "docs/sources.md S1: inspection findings"}
     # ... or a mapping keyed by KPI: {inspection_substandard_rate: {value: 0.74, ...}}
     free:                         # optional: parameters to fit, path: [low, high] or "low:high"
       officers.trained.count: [300, 700]
@@ -39,7 +39,7 @@ _TARGET_KEYS = ("kpi", "value", "tolerance", "weight", "source")
 
 
 @dataclass(frozen=True)
-class Target:
+class CalibrationTarget:
     """A KPI value to reproduce: met when ``|mean - value| <= tolerance``."""
 
     kpi: str
@@ -96,7 +96,7 @@ class TargetsFile:
     """What a targets file holds (free parameters not yet checked against a scenario)."""
 
     path: str
-    targets: list[Target]
+    targets: list[CalibrationTarget]
     free: dict[str, FreeRange] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -107,7 +107,7 @@ def _number(value: Any, *, file: str, key: str, what: str = "a number") -> float
     return float(value)
 
 
-def _parse_target(entry: Any, *, file: str, key: str, kpi: str | None = None) -> Target:
+def _parse_target(entry: Any, *, file: str, key: str, kpi: str | None = None) -> CalibrationTarget:
     if not isinstance(entry, Mapping):
         raise InputError(
             "expected a mapping {kpi, value, tolerance, weight, source}", file=file, key=key
@@ -139,10 +139,12 @@ def _parse_target(entry: Any, *, file: str, key: str, kpi: str | None = None) ->
         )
     source = entry.get("source", "")
     source = "" if source is None else " ".join(str(source).split())
-    return Target(name, value, tolerance, weight, source, key=f"{key}.kpi" if kpi is None else key)
+    return CalibrationTarget(
+        name, value, tolerance, weight, source, key=f"{key}.kpi" if kpi is None else key
+    )
 
 
-def parse_targets(data: Any, *, file: str = "targets") -> list[Target]:
+def parse_targets(data: Any, *, file: str = "targets") -> list[CalibrationTarget]:
     """Targets from a list of entries or a mapping ``{kpi: {value, tolerance, ...}}``."""
     if isinstance(data, Mapping):
         entries = [(f"targets.{k}", v, str(k)) for k, v in data.items()]
@@ -232,7 +234,11 @@ def _parse_settings(raw: Any, *, file: str) -> dict[str, Any]:
 
 
 def check_targets(
-    targets: Sequence[Target], scenario: Scenario, *, file: str, full: Scenario | None = None
+    targets: Sequence[CalibrationTarget],
+    scenario: Scenario,
+    *,
+    file: str,
+    full: Scenario | None = None,
 ) -> None:
     """Each target must name a KPI the scenario (as it will be run) reports.
 

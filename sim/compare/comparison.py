@@ -17,14 +17,12 @@ prints; :func:`sim.compare_files.write_comparison` writes it as files.
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from sim.compare.conditions import Condition, parse_condition
 from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
@@ -38,49 +36,6 @@ WORSE = "worse"
 NO_DIFFERENCE = "no detectable difference"
 NO_DIRECTION = "n/a (no better direction)"
 TOO_FEW = "n/a (too few replications)"
-VERDICTS = (BETTER, WORSE, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW)
-
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "<=": operator.le,
-    ">=": operator.ge,
-    "<": operator.lt,
-    ">": operator.gt,
-}
-_TARGET_RE = re.compile(
-    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$"
-)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A condition on one KPI in one replication, such as ``inspection_substandard_rate<0.5``."""
-
-    kpi: str
-    operator: str
-    threshold: float
-
-    @property
-    def text(self) -> str:
-        return f"{self.kpi}{self.operator}{self.threshold:g}"
-
-    def met(self, values: np.ndarray) -> np.ndarray:
-        return _OPERATORS[self.operator](values, self.threshold)
-
-
-def parse_target(text: str | Target) -> Target:
-    """``"kpi<value"`` (operators ``<``, ``<=``, ``>``, ``>=``) → :class:`Target`."""
-    if isinstance(text, Target):
-        return text
-    match = _TARGET_RE.match(str(text))
-    if match is None:
-        raise InputError(
-            f"{text!r}: expected KPI, an operator (< <= > >=) and a number, "
-            "e.g. inspection_substandard_rate<0.5",
-            key="--target",
-        )
-    kpi, op, value = match.groups()
-    return Target(kpi, op, float(value))
-
 
 # ---------------------------------------------------------------------------- statistics
 
@@ -165,7 +120,7 @@ def _verdicts(rows: list[dict[str, Any]], alpha: float) -> int:
     return len(family)
 
 
-def _targets(targets: list[Target], arms: list[Arm], level: float) -> list[dict[str, Any]]:
+def _targets(targets: list[Condition], arms: list[Arm], level: float) -> list[dict[str, Any]]:
     out = []
     for target in targets:
         per = []
@@ -201,7 +156,7 @@ def _targets(targets: list[Target], arms: list[Arm], level: float) -> list[dict[
 
 def compare(
     *sources: Source | Sequence[Source],
-    targets: Sequence[str | Target] = (),
+    targets: Sequence[str | Condition] = (),
     kpis: Sequence[str] | None = None,
     common_kpis: bool = False,
     level: float = 0.95,
@@ -255,7 +210,7 @@ def compare(
         )
     if not 0 < level < 1:
         raise InputError(f"level must be between 0 and 1, got {level}")
-    parsed_targets = [parse_target(t) for t in targets]
+    parsed_targets = [parse_condition(t) for t in targets]
 
     run_settings = RunSettings.merge(settings, options)
     options = {

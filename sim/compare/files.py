@@ -14,7 +14,6 @@ from sim.output.folders import Claim, OutputTarget, claim
 from sim.output.manifest import manifest_header
 from sim.stats.paired import PAIRED
 
-COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.md")
 CSV_FIELDS = (
     "kpi",
     "scenario",

@@ -29,10 +29,6 @@ class _Dist(BaseModel):
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def scaled(self, factor: float) -> _Dist:
-        """Return the same shape of distribution with its mean multiplied by ``factor``."""
-        raise NotImplementedError  # pragma: no cover - overridden
-
 
 class Fixed(_Dist):
     """Always ``value``."""
@@ -50,9 +46,6 @@ class Fixed(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return self.value
-
-    def scaled(self, factor: float) -> Fixed:
-        return Fixed(value=self.value * factor)
 
 
 class Exponential(_Dist):
@@ -74,9 +67,6 @@ class Exponential(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean_value))
 
-    def scaled(self, factor: float) -> Exponential:
-        return Exponential(mean=self.mean_value * factor)
-
 
 class _MeanCv(_Dist):
     mean_value: float = Field(gt=0, alias="mean")
@@ -91,9 +81,6 @@ class _MeanCv(_Dist):
     @property
     def variance(self) -> float:
         return (self.cv * self.mean_value) ** 2
-
-    def scaled(self, factor: float):
-        return type(self)(mean=self.mean_value * factor, cv=self.cv)
 
 
 class Lognormal(_MeanCv):
@@ -140,9 +127,6 @@ class Uniform(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
-
-    def scaled(self, factor: float) -> Uniform:
-        return Uniform(low=self.low * factor, high=self.high * factor)
 
 
 Distribution = Annotated[

@@ -178,8 +178,9 @@ def _ratio(num: np.ndarray, var: Any) -> np.ndarray:
         return np.where(var > 0, num / np.where(var > 0, var, 1.0), np.nan)
 
 
-def paired_difference(y: np.ndarray, y_base: np.ndarray) -> dict[str, Any]:
-    """Mean and t-interval of ``y - y_base`` over replications both measured."""
+def change_from_base(y: np.ndarray, y_base: np.ndarray) -> dict[str, Any]:
+    """Mean and t-interval of ``y - y_base`` (a point minus the base point, paired by
+    replication) over replications where both are measured."""
     diff = np.asarray(y, dtype=float) - np.asarray(y_base, dtype=float)
     return t_interval(diff[np.isfinite(diff)])
 
@@ -203,7 +204,7 @@ def oat_rows(
             continue
         for kpi in kpis:
             y = values[kpi]
-            delta = paired_difference(y[i], y[0])
+            delta = change_from_base(y[i], y[0])
             rows.append(
                 {
                     "parameter": point.varied,

@@ -9,9 +9,9 @@ import pytest
 import sim
 from sim.calibrate.fitting import objective_value
 from sim.calibrate.targets import (
+    CalibrationTarget,
     FreeParameter,
     FreeRange,
-    Target,
     check_targets,
     parse_bounds,
     parse_free_option,
@@ -47,7 +47,7 @@ def test_targets_list_and_mapping_forms_agree():
         [{"kpi": "referrals", "value": 100, "tolerance": 5, "source": "demand  table\n row 2"}]
     )
     as_map = parse_targets({"referrals": {"value": 100, "tolerance": 5}})
-    assert as_list == [Target("referrals", 100.0, 5.0, 1.0, "demand table row 2")]
+    assert as_list == [CalibrationTarget("referrals", 100.0, 5.0, 1.0, "demand table row 2")]
     assert [(t.kpi, t.value, t.tolerance, t.weight) for t in as_map] == [
         ("referrals", 100.0, 5.0, 1.0)
     ]
@@ -152,12 +152,12 @@ def test_unit_box_maps_to_rounded_values():
 def test_a_mean_exactly_at_the_tolerance_edge_is_within():
     from sim.calibrate.fitting import _table
 
-    (row,) = _table([Target("a", 0.5, 0.05)], {"a": {"mean": 0.45, "n": 2}})
+    (row,) = _table([CalibrationTarget("a", 0.5, 0.05)], {"a": {"mean": 0.45, "n": 2}})
     assert row["within_tolerance"] and row["z"] == pytest.approx(-1)
 
 
 def test_objective_weights_and_penalises_missing_kpis():
-    targets = [Target("a", 10, 2, 1.0), Target("b", 0.5, 0.1, 3.0)]
+    targets = [CalibrationTarget("a", 10, 2, 1.0), CalibrationTarget("b", 0.5, 0.1, 3.0)]
     assert objective_value(targets, {"a": 12, "b": 0.4}) == pytest.approx(1 + 3)
     assert objective_value(targets, {"a": 12, "b": math.nan}) > 1e5
 

@@ -12,7 +12,8 @@ import pytest
 from scipy import stats as sps
 
 import sim
-from sim.compare.comparison import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE, parse_target
+from sim.compare.comparison import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE
+from sim.compare.conditions import parse_condition
 from sim.compare.files import CSV_FIELDS, write_comparison
 from sim.errors import InputError
 from sim.output.results import write_results
@@ -241,11 +242,11 @@ def test_wilson_interval_hand_values():
 @pytest.mark.parametrize("text", ["good_rate=0.5", "good_rate<", "<0.5", "good rate<1", "x<abc"])
 def test_bad_target_is_refused(text):
     with pytest.raises(InputError, match="--target"):
-        parse_target(text)
+        parse_condition(text)
 
 
 def test_target_parses_operators():
-    t = parse_target(" inspection_substandard_rate <= 0.5 ")
+    t = parse_condition(" inspection_substandard_rate <= 0.5 ")
     assert (t.kpi, t.operator, t.threshold) == ("inspection_substandard_rate", "<=", 0.5)
     assert list(t.met(np.array([0.4, 0.5, 0.6]))) == [True, True, False]
 
