@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sim.calibrate.optimiser import BudgetSpent, optimise
 from sim.calibrate.targets import (
     METHODS,
     CalibrationTarget,
@@ -123,10 +124,6 @@ class Calibration:
         }
 
 
-class _BudgetSpent(Exception):
-    """Raised inside the objective to stop the optimiser at ``max_evals`` simulations."""
-
-
 def _g(value: Any) -> str:
     return "nan" if value is None else f"{value:.4g}"
 
@@ -211,150 +208,143 @@ def calibrate(
         target-against-achieved table at the best point, the history; never prints.
     """
     started = time.perf_counter()
-    target_list, spec = _as_targets(targets)
-    from_file = spec.settings if spec is not None else {}
-    source = spec.path if spec is not None else "targets"
-    run_settings = RunSettings.merge(settings, options).fill(
-        RunSettings(
-            replications=from_file.get("replications"),
-            seed=from_file.get("seed"),
-            horizon_days=from_file.get("days"),
-        )
+    problem = _Problem.build(scenario, targets, free, max_evals, method, settings, options)
+    objective = _Objective(problem)
+    x0 = np.array([p.position(problem.start[p.path]) for p in problem.params])
+    stop_reason = optimise(
+        objective, x0, problem.method, problem.max_evals, problem.run_scenario.run.seed
     )
-    max_evals = int(max_evals or from_file.get("max_evals") or DEFAULT_MAX_EVALS)
-    method = (method or from_file.get("method") or "nelder-mead").lower()
-    if method not in METHODS:
-        raise InputError(f"expected one of: {', '.join(METHODS)} (got {method!r})", key="method")
-    if max_evals < 1:
-        raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
-
-    run_sc = run_settings.but(case_log=None).apply(scenario)
-    check_targets(target_list, run_sc, file=source, full=scenario)
-    params = resolve_free(run_sc, _as_free(free, spec))
-    data = scenario_to_dict(scenario)
-    start = {p.path: get_path(data, p.path) for p in params}
-    progress = run_settings.progress
-    where = RunSettings(
-        workers=run_settings.workers,
-        address=run_settings.address,
-        executor=run_settings.make_executor(),
-    )
-
-    cache: dict[tuple, dict[str, Any]] = {}
-    history: list[dict[str, Any]] = []
-
-    def evaluate(u: np.ndarray) -> float:
-        values = {p.path: p.value_at(x) for p, x in zip(params, u, strict=True)}
-        key = tuple(values.values())
-        if key in cache:
-            return cache[key]["objective"]
-        if len(history) >= max_evals:
-            raise _BudgetSpent
-        entry: dict[str, Any] = {"evaluation": len(history), **values}
-        try:
-            sc = with_changes(run_sc, values, source=f"{source}: free parameters")
-        except InputError as exc:
-            entry.update(objective=INVALID_PENALTY, error=str(exc), summary={})
-        else:
-            result = run(sc, where)
-            summary = {t.kpi: t_interval(result.kpi_values(t.kpi)) for t in target_list}
-            means = {k: s["mean"] for k, s in summary.items()}
-            entry.update(objective=objective_value(target_list, means), summary=summary)
-        cache[key] = entry
-        history.append(entry)
-        if progress is not None:
-            progress(len(history), max_evals)
-        return entry["objective"]
-
-    x0 = np.array([p.position(start[p.path]) for p in params])
-    stop_reason = _optimise(evaluate, x0, method, max_evals, run_sc.run.seed)
+    history = objective.history
     if all("error" in h for h in history):
         raise InputError(history[0]["error"])
     best = min(history, key=lambda h: (h["objective"], h["evaluation"]))
-    fitted = {p.path: best[p.path] for p in params}
-    notes = [
+    fitted = {p.path: best[p.path] for p in problem.params}
+    run_sc = problem.run_scenario
+    return Calibration(
+        scenario=scenario,
+        fitted_scenario=with_changes(scenario, fitted, source=f"{problem.source}: fitted values"),
+        free=problem.params,
+        targets=problem.targets,
+        start_values=problem.start,
+        fitted_values=fitted,
+        objective=best["objective"],
+        table=_table(problem.targets, best["summary"]),
+        history=[_history_row(h, problem.targets) for h in history],
+        method=problem.method,
+        seed=run_sc.run.seed,
+        replications=run_sc.run.replications,
+        horizon_days=run_sc.run.horizon_days,
+        max_evals=problem.max_evals,
+        stop_reason=stop_reason,
+        wall_seconds=time.perf_counter() - started,
+        notes=_bound_notes(problem.params, fitted),
+        targets_file=problem.targets_file,
+    )
+
+
+def _bound_notes(params: Sequence[FreeParameter], fitted: Mapping[str, Any]) -> list[str]:
+    return [
         f"{p.path} = {fitted[p.path]:g} is at its {end} bound: the best fit may lie outside "
         "the range"
         for p in params
         for end, bound in (("lower", p.value_at(0.0)), ("upper", p.value_at(1.0)))
         if fitted[p.path] == bound
     ]
-    return Calibration(
-        scenario=scenario,
-        fitted_scenario=with_changes(scenario, fitted, source=f"{source}: fitted values"),
-        free=params,
-        targets=target_list,
-        start_values=start,
-        fitted_values=fitted,
-        objective=best["objective"],
-        table=_table(target_list, best["summary"]),
-        history=[_history_row(h, target_list) for h in history],
-        method=method,
-        seed=run_sc.run.seed,
-        replications=run_sc.run.replications,
-        horizon_days=run_sc.run.horizon_days,
-        max_evals=max_evals,
-        stop_reason=stop_reason,
-        wall_seconds=time.perf_counter() - started,
-        notes=notes,
-        targets_file=spec.path if spec is not None else None,
-    )
 
 
-def _optimise(
-    fn: Callable[[np.ndarray], float], x0: np.ndarray, method: str, max_evals: int, seed: int
-) -> str:
-    """Run scipy's optimiser on the unit box; return why it stopped."""
-    from scipy import optimize  # imported here: `import sim` stays quick
+@dataclass
+class _Problem:
+    """What a calibration fits, to what, with which settings: everything checked."""
 
-    k = len(x0)
-    bounds = [(0.0, 1.0)] * k
-    calls = 10 * max_evals  # cached repeats cost nothing but must not loop for ever
-    try:
-        if method == "nelder-mead":
-            # a simplex spanning a quarter of each range, so integer steps are felt
-            simplex = [x0]
-            for i in range(k):
-                x = x0.copy()
-                x[i] += 0.25 if x0[i] <= 0.5 else -0.25
-                simplex.append(x)
-            res = optimize.minimize(
-                fn,
-                x0,
-                method="Nelder-Mead",
-                bounds=bounds,
-                options={
-                    "initial_simplex": np.array(simplex),
-                    "maxfev": calls,
-                    "xatol": 1e-3,
-                    "fatol": 1e-3,
-                },
+    run_scenario: Scenario  # the scenario with the evaluations' run settings
+    targets: list[CalibrationTarget]
+    params: list[FreeParameter]
+    start: dict[str, Any]
+    method: str
+    max_evals: int
+    settings: RunSettings
+    source: str
+    targets_file: str | None
+
+    @classmethod
+    def build(
+        cls,
+        scenario: Scenario,
+        targets: Any,
+        free: Any,
+        max_evals: int | None,
+        method: str | None,
+        settings: RunSettings | None,
+        options: Mapping[str, Any],
+    ) -> _Problem:
+        target_list, spec = _as_targets(targets)
+        from_file = spec.settings if spec is not None else {}
+        source = spec.path if spec is not None else "targets"
+        run_settings = RunSettings.merge(settings, options).fill(
+            RunSettings(
+                replications=from_file.get("replications"),
+                seed=from_file.get("seed"),
+                horizon_days=from_file.get("days"),
             )
-        elif method == "powell":
-            res = optimize.minimize(
-                fn,
-                x0,
-                method="Powell",
-                bounds=bounds,
-                options={"maxfev": calls, "xtol": 1e-3, "ftol": 1e-4},
+        )
+        max_evals = int(max_evals or from_file.get("max_evals") or DEFAULT_MAX_EVALS)
+        method = (method or from_file.get("method") or "nelder-mead").lower()
+        if method not in METHODS:
+            raise InputError(
+                f"expected one of: {', '.join(METHODS)} (got {method!r})", key="method"
             )
+        if max_evals < 1:
+            raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
+        run_sc = run_settings.but(case_log=None).apply(scenario)
+        check_targets(target_list, run_sc, file=source, full=scenario)
+        params = resolve_free(run_sc, _as_free(free, spec))
+        data = scenario_to_dict(scenario)
+        start = {p.path: get_path(data, p.path) for p in params}
+        path = spec.path if spec is not None else None
+        return cls(
+            run_sc, target_list, params, start, method, max_evals, run_settings, source, path
+        )
+
+
+class _Objective:
+    """The function the optimiser minimises: simulate a parameter point, score it.
+
+    Every point runs the same replications with the same seed (common random numbers);
+    points are cached by their rounded values, and the budget counts simulated points only.
+    """
+
+    def __init__(self, problem: _Problem) -> None:
+        self.problem = problem
+        self.cache: dict[tuple, dict[str, Any]] = {}
+        self.history: list[dict[str, Any]] = []
+        s = problem.settings
+        self.where = RunSettings(workers=s.workers, address=s.address, executor=s.make_executor())
+
+    def __call__(self, u: np.ndarray) -> float:
+        problem = self.problem
+        values = {p.path: p.value_at(x) for p, x in zip(problem.params, u, strict=True)}
+        key = tuple(values.values())
+        if key in self.cache:
+            return self.cache[key]["objective"]
+        if len(self.history) >= problem.max_evals:
+            raise BudgetSpent
+        entry: dict[str, Any] = {"evaluation": len(self.history), **values}
+        try:
+            sc = with_changes(
+                problem.run_scenario, values, source=f"{problem.source}: free parameters"
+            )
+        except InputError as exc:
+            entry.update(objective=INVALID_PENALTY, error=str(exc), summary={})
         else:
-            popsize = 5
-            res = optimize.differential_evolution(
-                fn,
-                bounds,
-                seed=seed,
-                popsize=popsize,
-                maxiter=max(1, max_evals // (popsize * k)),
-                polish=False,
-                init="latinhypercube",
-                x0=x0,
-                tol=1e-3,
-                updating="immediate",
-            )
-    except _BudgetSpent:
-        return f"stopped at the evaluation budget ({max_evals})"
-    return f"optimiser finished: {res.message}"
+            result = run(sc, self.where)
+            summary = {t.kpi: t_interval(result.kpi_values(t.kpi)) for t in problem.targets}
+            means = {k: s["mean"] for k, s in summary.items()}
+            entry.update(objective=objective_value(problem.targets, means), summary=summary)
+        self.cache[key] = entry
+        self.history.append(entry)
+        if problem.settings.progress is not None:
+            problem.settings.progress(len(self.history), problem.max_evals)
+        return entry["objective"]
 
 
 def _table(

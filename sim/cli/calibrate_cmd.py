@@ -12,13 +12,8 @@ from sim.calibrate.files import write_claimed_calibration
 from sim.calibrate.fitting import DEFAULT_MAX_EVALS, Calibration, calibrate
 from sim.calibrate.targets import METHODS, read_targets
 from sim.cli.common import (
-    DaysOpt,
-    ForceOpt,
     JsonOpt,
-    RepsOpt,
     ScenarioArg,
-    SeedOpt,
-    WorkersOpt,
     console,
     err_console,
     fmt,
@@ -27,6 +22,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
+from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.output.folders import claim
@@ -49,13 +45,13 @@ method}. Options on the command line win.
 
 
 @handle_errors
+@grouped
 def calibrate_command(
     scenario: ScenarioArg,
     targets: Annotated[
         Path,
         typer.Option("--targets", "-t", help="Targets YAML file.", dir_okay=False),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     free: Annotated[
         list[str] | None,
         typer.Option(
@@ -66,10 +62,7 @@ def calibrate_command(
             show_default=False,
         ),
     ] = None,
-    reps: RepsOpt = None,
-    seed: SeedOpt = None,
-    workers: WorkersOpt = None,
-    days: DaysOpt = None,
+    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "workers", "days", "address"),
     max_evals: Annotated[
         int | None,
         typer.Option(
@@ -84,7 +77,7 @@ def calibrate_command(
             "--method", "-m", help=f"Optimiser: {', '.join(METHODS)} (default nelder-mead)."
         ),
     ] = None,
-    force: ForceOpt = False,
+    output: OutputChoice = output_options("Output folder.", FORCE_HELP, required=True),
     as_json: JsonOpt = False,
 ) -> None:
     """Fit free parameters so the scenario's KPIs meet target values.
@@ -101,7 +94,7 @@ def calibrate_command(
     spec = read_targets(targets)
     sc = load_scenario(scenario)
     budget = max_evals or spec.settings.get("max_evals") or DEFAULT_MAX_EVALS
-    target = output_target(out, force, "calibrate", [scenario, targets])
+    target = output_target(output.out, output.force, "calibrate", [scenario, targets])
     with claim(target, kind="calibration") as claimed:
         with progress_bar(f"{sc.name}: calibrating", budget) as progress:
             result = calibrate(
@@ -110,13 +103,7 @@ def calibrate_command(
                 free or [],
                 max_evals=max_evals,
                 method=method,
-                settings=RunSettings(
-                    replications=reps,
-                    seed=seed,
-                    horizon_days=days,
-                    workers=workers,
-                    progress=progress,
-                ),
+                settings=given.but(progress=progress),
             )
         write_claimed_calibration(claimed, result, scenario_path=scenario)
     command = list(target.command or ())
@@ -132,7 +119,7 @@ def calibrate_command(
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
     err_console.print(
-        f"wrote {out}/ ({len(result.history)} evaluations, {result.stop_reason}, "
+        f"wrote {target.path}/ ({len(result.history)} evaluations, {result.stop_reason}, "
         f"{result.wall_seconds:.1f} s)",
         highlight=False,
     )

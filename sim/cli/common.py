@@ -43,31 +43,6 @@ SetOpt = Annotated[
         show_default=False,
     ),
 ]
-RepsOpt = Annotated[
-    int | None, typer.Option("--reps", "-r", min=1, help="Replications (default: scenario's).")
-]
-SeedOpt = Annotated[
-    int | None, typer.Option("--seed", min=0, help="Run seed (default: scenario's).")
-]
-DaysOpt = Annotated[
-    float | None,
-    typer.Option("--days", min=0.001, help="Measured horizon after warm-up, days."),
-]
-WarmupOpt = Annotated[float | None, typer.Option("--warmup", min=0, help="Warm-up, days.")]
-WorkersOpt = Annotated[
-    int | None,
-    typer.Option("--workers", "-w", min=1, help="Local worker processes (default: one per core)."),
-]
-AddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--address",
-        envvar="SIM_DASK_ADDRESS",
-        help="Run on the Dask scheduler at this address (tcp://host:port) instead of locally.",
-        show_default=False,
-    ),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing results folder.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 

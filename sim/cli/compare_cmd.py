@@ -10,12 +10,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
-    DaysOpt,
     JsonOpt,
-    RepsOpt,
-    SeedOpt,
-    WarmupOpt,
-    WorkersOpt,
     console,
     err_console,
     fmt,
@@ -24,6 +19,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
+from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import method_text, narrower_text, write_claimed_comparison
 from sim.errors import InputError
@@ -47,6 +43,7 @@ _STYLE = {BETTER: "green", WORSE: "red"}
 
 
 @handle_errors
+@grouped
 def compare_command(
     sources: Annotated[
         list[Path],
@@ -78,20 +75,11 @@ def compare_command(
         bool,
         typer.Option("--common-kpis", help="Compare the KPIs all share instead of refusing."),
     ] = False,
-    reps: RepsOpt = None,
-    seed: SeedOpt = None,
-    days: DaysOpt = None,
-    warmup: WarmupOpt = None,
-    workers: WorkersOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Write comparison.csv, comparison.json and comparison.md here."
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the comparison files in --out.")
-    ] = False,
+    given: RunSettings = RUN_OPTIONS,
+    output: OutputChoice = output_options(
+        "Write comparison.csv, comparison.json and comparison.md here.",
+        "Replace comparison files the tool wrote in --out (never a folder of yours).",
+    ),
     show_all: Annotated[
         bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
     ] = False,
@@ -111,7 +99,8 @@ def compare_command(
             "give at least two results folders or scenario files (the first is the baseline)",
             key="sim compare",
         )
-    target = output_target(out, force, "compare", sources) if out is not None else None
+    out = output.out
+    target = output_target(out, output.force, "compare", sources) if out is not None else None
     with claim(target, kind="comparison") if target else nullcontext() as claimed:
         runs = sum(1 for s in sources if s.is_file())
         with progress_bar(f"running {runs} scenario file(s)", 1) as progress:
@@ -120,14 +109,7 @@ def compare_command(
                 targets=target_conditions or [],
                 kpis=kpi,
                 common_kpis=common_kpis,
-                settings=RunSettings(
-                    replications=reps,
-                    seed=seed,
-                    horizon_days=days,
-                    warmup_days=warmup,
-                    workers=workers,
-                    progress=progress,
-                ),
+                settings=given.but(progress=progress),
             )
         if claimed is not None:
             write_claimed_comparison(claimed, result)

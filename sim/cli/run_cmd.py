@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.cli.common import (
-    AddressOpt,
-    DaysOpt,
-    ForceOpt,
     JsonOpt,
-    RepsOpt,
     ScenarioArg,
-    SeedOpt,
     SetOpt,
-    WarmupOpt,
-    WorkersOpt,
     console,
     err_console,
     handle_errors,
@@ -26,13 +20,22 @@ from sim.cli.common import (
     progress_bar,
     summary_table,
 )
+from sim.cli.options import (
+    FORCE_HELP,
+    RUN_OPTIONS,
+    OptionGroup,
+    OutputChoice,
+    grouped,
+    option,
+    output_options,
+)
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
-from sim.experiment.runner import run, summary_dict
+from sim.experiment.runner import RunResult, run, summary_dict
 from sim.experiment.settings import RunSettings
 from sim.output.folders import claim
 from sim.output.results import write_claimed_results
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
 from sim.stats.stability import warning_text
 
 EXAMPLES = """
@@ -52,21 +55,76 @@ Examples:
 """
 
 
+@dataclass(frozen=True)
+class PrecisionRequest:
+    """``--precision``, ``--precision-kpis`` and ``--max-reps`` as given."""
+
+    precision: float | None
+    kpis: list[str] | None
+    max_reps: int
+
+
+def _precision(
+    precision: float | None = None,
+    precision_kpis: str | None = None,
+    max_reps: int = DEFAULT_MAX_REPLICATIONS,
+) -> PrecisionRequest:
+    kpis = [k.strip() for k in precision_kpis.split(",")] if precision_kpis else None
+    return PrecisionRequest(precision, kpis, max_reps)
+
+
+PRECISION_OPTIONS = OptionGroup(
+    (
+        option(
+            "precision",
+            Annotated[
+                float | None,
+                typer.Option(
+                    "--precision",
+                    min=0.0001,
+                    max=0.9999,
+                    help="Add replications until each --precision-kpis 95% half-width is "
+                    "within this share of its mean (0.05 = ±5%); --reps is then the starting "
+                    "number (default 5).",
+                    show_default=False,
+                ),
+            ],
+            None,
+        ),
+        option(
+            "precision_kpis",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--precision-kpis",
+                    help="Comma-separated KPIs for --precision "
+                    "(default: allocation_days_mean,end_to_end_days_mean).",
+                    show_default=False,
+                ),
+            ],
+            None,
+        ),
+        option(
+            "max_reps",
+            Annotated[
+                int, typer.Option("--max-reps", min=2, help="Cap on replications for --precision.")
+            ],
+            DEFAULT_MAX_REPLICATIONS,
+        ),
+    ),
+    _precision,
+)
+
+
 @handle_errors
+@grouped
 def run_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    reps: RepsOpt = None,
-    seed: SeedOpt = None,
-    days: DaysOpt = None,
-    warmup: WarmupOpt = None,
-    workers: WorkersOpt = None,
-    address: AddressOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Results folder (default: results/<scenario name>)."),
-    ] = None,
-    force: ForceOpt = False,
+    settings: RunSettings = RUN_OPTIONS,
+    output: OutputChoice = output_options(
+        "Results folder (default: results/ followed by the scenario name).", FORCE_HELP
+    ),
     case_log: Annotated[
         bool, typer.Option("--case-log", help="Also write cases.csv, one row per case.")
     ] = False,
@@ -74,29 +132,7 @@ def run_command(
         bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
     ] = False,
     as_json: JsonOpt = False,
-    precision: Annotated[
-        float | None,
-        typer.Option(
-            "--precision",
-            min=0.0001,
-            max=0.9999,
-            help="Add replications until each --precision-kpis 95% half-width is within this "
-            "share of its mean (0.05 = ±5%); --reps is then the starting number (default 5).",
-            show_default=False,
-        ),
-    ] = None,
-    precision_kpis: Annotated[
-        str | None,
-        typer.Option(
-            "--precision-kpis",
-            help="Comma-separated KPIs for --precision "
-            "(default: allocation_days_mean,end_to_end_days_mean).",
-            show_default=False,
-        ),
-    ] = None,
-    max_reps: Annotated[
-        int, typer.Option("--max-reps", min=2, help="Cap on replications for --precision.")
-    ] = DEFAULT_MAX_REPLICATIONS,
+    precision: PrecisionRequest = PRECISION_OPTIONS,
 ) -> None:
     """Run a scenario's replications and write its results folder.
 
@@ -104,30 +140,12 @@ def run_command(
     scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
     """
     sc = load_scenario(scenario, overrides=set_ or [])
-    settings = RunSettings(
-        replications=reps,
-        seed=seed,
-        horizon_days=days,
-        warmup_days=warmup,
-        case_log=case_log or None,
-        workers=workers,
-        address=address or None,
-    )
-    sc = settings.but(replications=None if precision is not None else reps).apply(sc)
-    target = output_target(out or Path("results") / sc.name, force, "run", [scenario])
+    settings = settings.but(case_log=case_log or None)
+    sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)
+    out = output.out or Path("results") / sc.name
+    target = output_target(out, output.force, "run", [scenario])
     with claim(target, kind="results") as claimed:
-        if precision is not None:
-            with progress_bar(f"{sc.name}: replications (cap)", max_reps) as progress:
-                result = run_to_precision(
-                    sc,
-                    precision,
-                    [k.strip() for k in precision_kpis.split(",")] if precision_kpis else None,
-                    max_reps,
-                    settings.but(progress=progress),
-                )
-        else:
-            with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
-                result = run(sc, settings.but(replications=None, progress=progress))
+        result = _simulate(sc, settings, precision)
         write_claimed_results(claimed, result)
     if as_json:
         print_json(summary_dict(result))
@@ -135,6 +153,32 @@ def run_command(
         if warning:  # on stderr, so stdout stays the summary
             err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         return
+    _print_summary(sc, result, show_all)
+    rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else 0
+    err_console.print(
+        f"wrote {target.path}/ in {result.wall_seconds:.1f} s "
+        f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
+        highlight=False,
+    )
+    for line in _notes(result.extra):
+        err_console.print(line, highlight=False, soft_wrap=True)
+
+
+def _simulate(sc: Scenario, settings: RunSettings, precision: PrecisionRequest) -> RunResult:
+    if precision.precision is None:
+        with progress_bar(f"{sc.name}: replications", sc.run.replications) as progress:
+            return run(sc, settings.but(replications=None, progress=progress))
+    with progress_bar(f"{sc.name}: replications (cap)", precision.max_reps) as progress:
+        return run_to_precision(
+            sc,
+            precision.precision,
+            precision.kpis,
+            precision.max_reps,
+            settings.but(progress=progress),
+        )
+
+
+def _print_summary(sc: Scenario, result: RunResult, show_all: bool) -> None:
     core = {k.name for k in CORE_KPIS}
     headline_inspection = {
         f"{i.name}_{k}"
@@ -154,14 +198,6 @@ def run_command(
             "--all shows them; summary.csv has them all",
             highlight=False,
         )
-    rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else 0
-    err_console.print(
-        f"wrote {target.path}/ in {result.wall_seconds:.1f} s "
-        f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
-        highlight=False,
-    )
-    for line in _notes(result.extra):
-        err_console.print(line, highlight=False, soft_wrap=True)
 
 
 def _notes(extra: dict) -> list[str]:

@@ -9,15 +9,8 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
-    AddressOpt,
-    DaysOpt,
-    ForceOpt,
     JsonOpt,
-    RepsOpt,
-    SeedOpt,
     SetOpt,
-    WarmupOpt,
-    WorkersOpt,
     console,
     err_console,
     fmt,
@@ -26,6 +19,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
+from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
@@ -81,6 +75,7 @@ def _settings(target: Path, vary: list[str], set_: list[str]) -> tuple[dict[str,
 
 
 @handle_errors
+@grouped
 def sweep_command(
     target: Annotated[
         Path,
@@ -105,17 +100,11 @@ def sweep_command(
         typer.Option("--levels", "-k", help="Levels per range without a step (grid, oat)."),
     ] = None,
     set_: SetOpt = None,
-    reps: RepsOpt = None,
-    seed: SeedOpt = None,
-    days: DaysOpt = None,
-    warmup: WarmupOpt = None,
-    workers: WorkersOpt = None,
-    address: AddressOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Results folder (default: results/<scenario>-<method>)."),
-    ] = None,
-    force: ForceOpt = False,
+    given: RunSettings = RUN_OPTIONS,
+    output: OutputChoice = output_options(
+        "Results folder (default: results/ followed by the scenario's name and the method).",
+        FORCE_HELP,
+    ),
     kpi: Annotated[
         list[str] | None,
         typer.Option("--kpi", help="KPI to show in the table (repeatable; all are written)."),
@@ -136,14 +125,13 @@ def sweep_command(
         if value is not None and value < 2:
             raise InputError(f"expected 2 or more, got {value}", key=name)
     sc = load_scenario(settings["scenario"], overrides=settings.get("set") or {})
-    run_settings = RunSettings(
-        replications=reps if reps is not None else settings.get("reps"),
-        seed=seed if seed is not None else settings.get("seed"),
-        horizon_days=days if days is not None else settings.get("days"),
-        warmup_days=warmup if warmup is not None else settings.get("warmup"),
-        workers=workers,
-        address=address or None,
+    from_file = RunSettings(
+        replications=settings.get("reps"),
+        seed=settings.get("seed"),
+        horizon_days=settings.get("days"),
+        warmup_days=settings.get("warmup"),
     )
+    run_settings = given.fill(from_file)
     definition = define_sweep(
         sc,
         settings["vary"],
@@ -159,11 +147,11 @@ def sweep_command(
         if name not in known:
             raise InputError(f"no such KPI {name!r} (`sim run --all` lists them)", key="--kpi")
     default_out = Path("results") / f"{sc.name}-{method}"
-    out = out or (Path(settings["out"]) if settings.get("out") else None) or default_out
-    output = output_target(out, force, "sweep", {Path(settings["scenario"]), target})
+    out = output.out or (Path(settings["out"]) if settings.get("out") else None) or default_out
+    folder = output_target(out, output.force, "sweep", {Path(settings["scenario"]), target})
     with progress_bar(f"{sc.name}: {method} sweep", 1) as progress:
         result = run_sweep(
-            definition, run_settings.but(progress=progress), out=output, source=source
+            definition, run_settings.but(progress=progress), out=folder, source=source
         )
     if as_json:
         print_json(result.to_dict())

@@ -11,14 +11,13 @@ from rich.table import Table
 from sim.cli.common import (
     EXIT_FAILED,
     JsonOpt,
-    SeedOpt,
-    WorkersOpt,
     console,
     fmt,
     handle_errors,
     print_json,
     progress_bar,
 )
+from sim.cli.options import RUN_OPTIONS, grouped
 from sim.experiment.settings import RunSettings
 from sim.verify import run_checks, select_checks
 
@@ -34,6 +33,7 @@ Examples:
 
 
 @handle_errors
+@grouped
 def verify_command(
     only: Annotated[
         list[str] | None,
@@ -43,8 +43,7 @@ def verify_command(
             show_default=False,
         ),
     ] = None,
-    seed: SeedOpt = None,
-    workers: WorkersOpt = None,
+    given: RunSettings = RUN_OPTIONS.only("seed", "workers"),
     as_json: JsonOpt = False,
 ) -> None:
     """Run the model configured as textbook queues and compare it with theory.
@@ -58,7 +57,7 @@ def verify_command(
     checks = select_checks(only)
     scenarios = len({c.scenario.name for c in checks})
     with progress_bar("verify: textbook queues", scenarios) as progress:
-        results = run_checks(checks, RunSettings(seed=seed, workers=workers, progress=progress))
+        results = run_checks(checks, given.but(progress=progress))
     failed = [r for r in results if not r.passed]
     if as_json:
         print_json({"passed": not failed, "checks": [r.as_dict() for r in results]})

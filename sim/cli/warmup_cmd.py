@@ -7,17 +7,15 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import (
-    DaysOpt,
     JsonOpt,
     ScenarioArg,
-    SeedOpt,
     SetOpt,
-    WorkersOpt,
     console,
     handle_errors,
     print_json,
     progress_bar,
 )
+from sim.cli.options import RUN_OPTIONS, grouped
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
@@ -34,13 +32,15 @@ Examples:
 
 
 @handle_errors
+@grouped
 def warmup_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")] = 5,
-    seed: SeedOpt = None,
-    days: DaysOpt = None,
-    workers: WorkersOpt = None,
+    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "workers").but(
+        "reps",
+        Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")],
+        5,
+    ),
     as_json: JsonOpt = False,
 ) -> None:
     """Suggest a warm-up for a scenario, beside the one it uses.
@@ -50,10 +50,9 @@ def warmup_command(
     what is kept. Writes nothing.
     """
     sc = load_scenario(scenario, overrides=set_ or [])
-    settings = RunSettings(replications=reps, seed=seed, horizon_days=days, workers=workers)
-    sc = settings.apply(sc)
-    with progress_bar(f"{sc.name}: warm-up", reps) as progress:
-        result = run(sc, settings.but(progress=progress))
+    sc = given.apply(sc)
+    with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
+        result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}
     if as_json:
         print_json(info)

@@ -221,20 +221,8 @@ def compare(
     }
     arms, settings_used = plan_arms(sources, options)
     names, left_out = kpi_names(arms, common_kpis)
-    for target in parsed_targets:
-        if target.kpi not in names:
-            raise InputError(
-                f"{target.text!r}: no KPI {target.kpi} in every argument (e.g. {some(names, 4)})",
-                key="--target",
-            )
-    if kpis:
-        unknown = [k for k in kpis if k not in names]
-        if unknown:
-            raise InputError(
-                f"no KPI {some(unknown, 3)} in every argument (e.g. {some(names, 4)})",
-                key="--kpi",
-            )
-        names = list(dict.fromkeys(kpis))
+    _check_conditions(parsed_targets, names)
+    names = _chosen_kpis(names, kpis)
     notes = []
     given = [k for k, v in options.items() if v is not None]
     if settings_used is None and given:
@@ -243,33 +231,10 @@ def compare(
             "argument is already a run"
         )
     run_pending(arms, run_settings)
-
-    base = arms[0]
+    scenarios, rows = _scenario_rows(arms, names, level)
     alpha = round(1 - level, 12)
-    scenarios = []
-    rows: list[dict[str, Any]] = []
-    for position, arm in enumerate(arms):
-        method, reason = (None, "baseline") if position == 0 else _pairing(base, arm)
-        scenarios.append(
-            {
-                "label": arm.label,
-                "scenario": arm.scenario,
-                "source": arm.source,
-                "kind": arm.kind,
-                "baseline": position == 0,
-                "seed": arm.seed,
-                "replications": len(arm.indices),
-                "replication_indices": span(arm.indices),
-                "horizon_days": arm.horizon_days,
-                "warmup_days": arm.warmup_days,
-                "method": method,
-                "method_reason": reason,
-                "kpis": {name: _summary(arm.values[name], level) for name in names},
-            }
-        )
-        if position:
-            rows.extend(_compare_kpi(name, base, arm, method, level) for name in names)
     family = _verdicts(rows, alpha)
+    base = arms[0]
     result = {
         "baseline": base.label,
         "level": level,
@@ -296,6 +261,59 @@ def compare(
         "notes": notes,
     }
     return json_safe(result)
+
+
+def _check_conditions(conditions: Sequence[Condition], names: list[str]) -> None:
+    for condition in conditions:
+        if condition.kpi not in names:
+            raise InputError(
+                f"{condition.text!r}: no KPI {condition.kpi} in every argument "
+                f"(e.g. {some(names, 4)})",
+                key="--target",
+            )
+
+
+def _chosen_kpis(names: list[str], kpis: Sequence[str] | None) -> list[str]:
+    """``kpis`` (each reported by every argument) in their order, or every KPI."""
+    if not kpis:
+        return names
+    unknown = [k for k in kpis if k not in names]
+    if unknown:
+        raise InputError(
+            f"no KPI {some(unknown, 3)} in every argument (e.g. {some(names, 4)})", key="--kpi"
+        )
+    return list(dict.fromkeys(kpis))
+
+
+def _scenario_rows(
+    arms: list[Arm], names: list[str], level: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each argument's summaries, and one comparison row per KPI × non-baseline argument."""
+    base = arms[0]
+    scenarios: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for position, arm in enumerate(arms):
+        method, reason = (None, "baseline") if position == 0 else _pairing(base, arm)
+        scenarios.append(
+            {
+                "label": arm.label,
+                "scenario": arm.scenario,
+                "source": arm.source,
+                "kind": arm.kind,
+                "baseline": position == 0,
+                "seed": arm.seed,
+                "replications": len(arm.indices),
+                "replication_indices": span(arm.indices),
+                "horizon_days": arm.horizon_days,
+                "warmup_days": arm.warmup_days,
+                "method": method,
+                "method_reason": reason,
+                "kpis": {name: _summary(arm.values[name], level) for name in names},
+            }
+        )
+        if position:
+            rows.extend(_compare_kpi(name, base, arm, method, level) for name in names)
+    return scenarios, rows
 
 
 def _first_reps(settings: dict[str, Any]) -> str:

@@ -89,11 +89,23 @@ def narrower_text(row: dict[str, Any]) -> str:
 
 def comparison_markdown(comparison: dict[str, Any]) -> str:
     """``comparison.md``: the comparison as Markdown tables for a report."""
-    base = comparison["baseline"]
+    lines = _runs_section(comparison)
+    for s in comparison["scenarios"][1:]:
+        lines += _scenario_section(comparison, s)
+    if comparison["targets"]:
+        lines += _targets_section(comparison)
+    if comparison["kpis_left_out"]:
+        lines += ["", "KPIs left out (not reported by every scenario):", ""]
+        for label, names in comparison["kpis_left_out"].items():
+            lines.append(f"- {label}: {', '.join(names)}")
+    return "\n".join(lines) + "\n"
+
+
+def _runs_section(comparison: dict[str, Any]) -> list[str]:
     level = comparison["level"]
     tests = comparison["multiple_testing"]["tests"]
     lines = [
-        f"# Comparison with {base}",
+        f"# Comparison with {comparison['baseline']}",
         "",
         f"{level:.0%} intervals. Verdicts: difference tested at {comparison['alpha']:g} after "
         f"Holm's correction across {tests} KPI × scenario tests (KPIs with a better "
@@ -111,50 +123,55 @@ def comparison_markdown(comparison: dict[str, Any]) -> str:
             f"({s['replication_indices']}) | {s['horizon_days']:g} | {s['warmup_days']:g} "
             f"| {method} |"
         )
-    for s in comparison["scenarios"][1:]:
-        rows = [r for r in comparison["comparisons"] if r["scenario"] == s["label"]]
-        lines += [
-            "",
-            f"## {s['label']} vs {base}",
-            "",
-            f"{'Paired differences' if s['method'] == PAIRED else 'Welch'}: {s['method_reason']}.",
-            "",
-            f"| KPI | better | {base} | {s['label']} | difference ({level:.0%} CI) | change "
-            "| p | p (Holm) | verdict | paired CI narrower |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
-        ]
-        for r in rows:
+    return lines
+
+
+def _scenario_section(comparison: dict[str, Any], s: dict[str, Any]) -> list[str]:
+    base, level = comparison["baseline"], comparison["level"]
+    lines = [
+        "",
+        f"## {s['label']} vs {base}",
+        "",
+        f"{'Paired differences' if s['method'] == PAIRED else 'Welch'}: {s['method_reason']}.",
+        "",
+        f"| KPI | better | {base} | {s['label']} | difference ({level:.0%} CI) | change "
+        "| p | p (Holm) | verdict | paired CI narrower |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in comparison["comparisons"]:
+        if r["scenario"] != s["label"]:
+            continue
+        lines.append(
+            f"| {r['kpi']} | {r['better']} "
+            f"| {_mean_ci(r['baseline_mean'], r['baseline_ci_low'], r['baseline_ci_high'])} "
+            f"| {_mean_ci(r['mean'], r['ci_low'], r['ci_high'])} "
+            f"| {_mean_ci(r['difference'], r['difference_ci_low'], r['difference_ci_high'])} "
+            f"| {_pct(r['relative_change'])} | {_p(r['p_value'])} | {_p(r['p_adjusted'])} "
+            f"| {r['verdict']} | {narrower_text(r)} |"
+        )
+    return lines
+
+
+def _targets_section(comparison: dict[str, Any]) -> list[str]:
+    level = comparison["level"]
+    lines = [
+        "",
+        "## Targets",
+        "",
+        "Share of replications in which the KPI meets the target (the probability that an "
+        f"inspection at that point finds it so), with a {level:.0%} Wilson interval.",
+        "",
+        f"| target | scenario | probability | {level:.0%} CI | met / n |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for t in comparison["targets"]:
+        for s in t["scenarios"]:
+            ci = "–" if s["ci_low"] is None else f"{_num(s['ci_low'])} to {_num(s['ci_high'])}"
             lines.append(
-                f"| {r['kpi']} | {r['better']} "
-                f"| {_mean_ci(r['baseline_mean'], r['baseline_ci_low'], r['baseline_ci_high'])} "
-                f"| {_mean_ci(r['mean'], r['ci_low'], r['ci_high'])} "
-                f"| {_mean_ci(r['difference'], r['difference_ci_low'], r['difference_ci_high'])} "
-                f"| {_pct(r['relative_change'])} | {_p(r['p_value'])} | {_p(r['p_adjusted'])} "
-                f"| {r['verdict']} | {narrower_text(r)} |"
+                f"| `{t['target']}` | {s['scenario']} | {_num(s['probability'])} | {ci} "
+                f"| {s['met']} / {s['n']} |"
             )
-    if comparison["targets"]:
-        lines += [
-            "",
-            "## Targets",
-            "",
-            "Share of replications in which the KPI meets the target (the probability that an "
-            f"inspection at that point finds it so), with a {level:.0%} Wilson interval.",
-            "",
-            f"| target | scenario | probability | {level:.0%} CI | met / n |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for t in comparison["targets"]:
-            for s in t["scenarios"]:
-                ci = "–" if s["ci_low"] is None else f"{_num(s['ci_low'])} to {_num(s['ci_high'])}"
-                lines.append(
-                    f"| `{t['target']}` | {s['scenario']} | {_num(s['probability'])} | {ci} "
-                    f"| {s['met']} / {s['n']} |"
-                )
-    if comparison["kpis_left_out"]:
-        lines += ["", "KPIs left out (not reported by every scenario):", ""]
-        for label, names in comparison["kpis_left_out"].items():
-            lines.append(f"- {label}: {', '.join(names)}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_comparison(

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.enums import HIGHEST_RISK
 from sim.model.records import ReplicationRecords
 from sim.scenario.schema import RULE_NAMES, Scenario
+from sim.units import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -211,81 +213,91 @@ def case_table(records: ReplicationRecords) -> dict[str, np.ndarray]:
     return table
 
 
-def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
-    """All KPIs of one replication, by name (see :func:`kpi_specs`)."""
-    sc = records.scenario
-    lo, hi = records.warmup_day, records.end_day
+class _Window:
+    """The measured period [warm-up, end] of one replication."""
 
-    def inside(days: np.ndarray) -> np.ndarray:
-        return (days >= lo) & (days <= hi)
+    def __init__(self, records: ReplicationRecords) -> None:
+        self.lo, self.hi = records.warmup_day, records.end_day
+        self.years = (self.hi - self.lo) / DAYS_PER_YEAR
 
+    def inside(self, days: np.ndarray) -> np.ndarray:
+        """Which of ``days`` fall in the period (``nan``, not yet happened, never does)."""
+        return (days >= self.lo) & (days <= self.hi)
+
+
+def _referral_kpis(records: ReplicationRecords, w: _Window) -> dict[str, float]:
+    """Volumes and triage waits, from the referral records."""
     ref = records.referrals
-    out: dict[str, float] = {}
-    out["referrals"] = float(np.count_nonzero(inside(ref["referral_day"])))
-    triaged = inside(ref["triage_day"])
-    out["cases_opened"] = float(np.count_nonzero(triaged & ref["is_case"]))
-    years = (hi - lo) / 365.0
-    out["referrals_per_year"] = out["referrals"] / years
-    out["cases_opened_per_year"] = out["cases_opened"] / years
-    for i, cat in enumerate(sc.categories):
+    arrived = w.inside(ref["referral_day"])
+    triaged = w.inside(ref["triage_day"])
+    out = {
+        "referrals": float(np.count_nonzero(arrived)),
+        "cases_opened": float(np.count_nonzero(triaged & ref["is_case"])),
+    }
+    out["referrals_per_year"] = out["referrals"] / w.years
+    out["cases_opened_per_year"] = out["cases_opened"] / w.years
+    for i, cat in enumerate(records.scenario.categories):
         mine = ref["category"] == i
-        arrived = np.count_nonzero(inside(ref["referral_day"]) & mine)
         opened = np.count_nonzero(triaged & ref["is_case"] & mine)
-        out[f"referrals_per_year_category_{cat}"] = arrived / years
-        out[f"cases_opened_per_year_category_{cat}"] = opened / years
+        out[f"referrals_per_year_category_{cat}"] = np.count_nonzero(arrived & mine) / w.years
+        out[f"cases_opened_per_year_category_{cat}"] = opened / w.years
     triage_days = (ref["triage_day"] - ref["referral_day"])[triaged]
     out["triage_days_mean"] = _mean(triage_days)
     out["triage_days_p90"] = _pct(triage_days, 90)
+    return out
 
-    t = case_table(records)
-    allocated = inside(t["allocated_day"])
-    alloc_days = (t["allocated_day"] - t["referral_day"])[allocated]
-    out.update(_stats("allocation_days", alloc_days))
+
+def _wait_kpis(t: dict[str, np.ndarray], sc: Scenario, w: _Window) -> dict[str, float]:
+    """Allocation, warrant, safeguarding and end-to-end waits of cases, days."""
+    out: dict[str, float] = {}
+    allocated = w.inside(t["allocated_day"])
+    alloc_days = t["allocated_day"] - t["referral_day"]
+    out.update(_stats("allocation_days", alloc_days[allocated]))
     for i, risk in enumerate(sc.risk_levels):
         sel = allocated & (t["true_risk"] == i)
-        out.update(
-            _stats(
-                "allocation_days", (t["allocated_day"] - t["referral_day"])[sel], f"_risk_{risk}"
-            )
-        )
-    granted = inside(t["warrant_granted_day"])
+        out.update(_stats("allocation_days", alloc_days[sel], f"_risk_{risk}"))
+    granted = w.inside(t["warrant_granted_day"])
     warrant_days = t["warrant_granted_day"] - t["warrant_needed_day"]
     out.update(_stats("warrant_days", warrant_days[granted]))
     for i, (cat, spec) in enumerate(sc.categories.items()):
         if spec.warrant_rate > 0:
             sel = granted & (t["category"] == i)
             out.update(_stats("warrant_days", warrant_days[sel], f"_category_{cat}"))
-    safeguarded = inside(t["safeguarding_day"]) & (t["true_risk"] == 0)
+    safeguarded = w.inside(t["safeguarding_day"]) & (t["true_risk"] == HIGHEST_RISK)
     out["safeguarding_days_mean"] = _mean((t["safeguarding_day"] - t["referral_day"])[safeguarded])
-    closed = inside(t["closed_day"])
+    closed = w.inside(t["closed_day"])
     e2e = (t["closed_day"] - t["referral_day"])[closed]
     out["end_to_end_days_mean"] = _mean(e2e)
     out["end_to_end_days_p90"] = _pct(e2e, 90)
-    grades = t["grade"][closed]
-    out["substandard_rate"] = _mean(grades != "good")
-    out["inadequate_rate"] = _mean(grades == "inadequate")
-    out["serious_concern_rate"] = _mean(t["serious_concern"][closed])
-    out["evidence_lost_rate"] = _mean(t["evidence_lost"][closed])
-    out["harm_events"] = float(records.harm_events)
     out["untrained_allocation_rate"] = _mean(t["untrained_officer"][allocated])
-    open_cases = np.count_nonzero(np.isnan(t["closed_day"]))
-    untriaged = np.count_nonzero(np.isnan(ref["triage_day"]))
-    out["open_cases_end"] = float(open_cases + untriaged)
-    avail = records.trained_available_days
-    out["detective_utilisation"] = records.trained_busy_days / avail if avail > 0 else math.nan
-    ts = records.timeseries
-    in_window = inside(ts["day"]) if "day" in ts else np.zeros(0, bool)
-    out["detective_vacancy_rate"] = _mean(ts["trained_vacancy_rate"][in_window])
-    out["self_assessed_good_rate"] = _mean(t["force_grade"][closed] == "good")
-    custody = inside(t["referral_day"]) & t["custody_refused_bail"]
+    return out
+
+
+def _outcome_kpis(t: dict[str, np.ndarray], sc: Scenario, w: _Window) -> dict[str, float]:
+    """Grades, hazards, the force's audit and custody, over cases closed in the period."""
+    closed = w.inside(t["closed_day"])
+    grades = t["grade"][closed]
+    out = {
+        "substandard_rate": _mean(grades != "good"),
+        "inadequate_rate": _mean(grades == "inadequate"),
+        "serious_concern_rate": _mean(t["serious_concern"][closed]),
+        "evidence_lost_rate": _mean(t["evidence_lost"][closed]),
+        "self_assessed_good_rate": _mean(t["force_grade"][closed] == "good"),
+    }
+    custody = w.inside(t["referral_day"]) & t["custody_refused_bail"]
     out["custody_cells_rate"] = _mean(t["custody_in_cells"][custody])
     out["custody_cell_hours_mean"] = _mean(t["custody_cell_hours"][custody & t["custody_in_cells"]])
     rules_closed = t["rules_broken"][closed]
     for rule in RULE_NAMES:
         if rule in sc.grading.rules:
-            out[f"rule_{rule}_rate"] = _mean(
-                np.array([rule in r.split(";") for r in rules_closed], dtype=bool)
-            )
+            broke = np.array([rule in r.split(";") for r in rules_closed], dtype=bool)
+            out[f"rule_{rule}_rate"] = _mean(broke)
+    return out
+
+
+def _inspection_kpis(records: ReplicationRecords) -> dict[str, float]:
+    sc = records.scenario
+    out: dict[str, float] = {}
     for inspection in sc.inspections:
         if inspection.day > sc.end_day:
             continue
@@ -294,4 +306,27 @@ def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
             if key.startswith("dual_") and inspection.dual_graded_size == 0:
                 continue
             out[f"{inspection.name}_{key}"] = float(result.get(key, math.nan))
+    return out
+
+
+def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
+    """All KPIs of one replication, by name (see :func:`kpi_specs`)."""
+    sc = records.scenario
+    w = _Window(records)
+    t = case_table(records)
+    out = {
+        **_referral_kpis(records, w),
+        **_wait_kpis(t, sc, w),
+        **_outcome_kpis(t, sc, w),
+        **_inspection_kpis(records),
+    }
+    out["harm_events"] = float(records.harm_events)
+    open_cases = np.count_nonzero(np.isnan(t["closed_day"]))
+    untriaged = np.count_nonzero(np.isnan(records.referrals["triage_day"]))
+    out["open_cases_end"] = float(open_cases + untriaged)
+    avail = records.trained_available_days
+    out["detective_utilisation"] = records.trained_busy_days / avail if avail > 0 else math.nan
+    ts = records.timeseries
+    in_window = w.inside(ts["day"]) if "day" in ts else np.zeros(0, bool)
+    out["detective_vacancy_rate"] = _mean(ts["trained_vacancy_rate"][in_window])
     return {spec.name: out.get(spec.name, math.nan) for spec in kpi_specs(sc)}

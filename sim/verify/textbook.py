@@ -34,13 +34,9 @@ def textbook_scenario(
     service: dict[str, Any],
     servers: int,
     *,
-    warmup_days: float,
-    horizon_days: float,
-    replications: int = 10,
-    seed: int = 2016,
-    triage_staff: int | None = None,
-    triage_hours: dict[str, Any] | None = None,
+    triage: tuple[int, dict[str, Any]] | None = None,
     case_rate: float = 1.0,
+    **run: Any,
 ) -> Scenario:
     """A scenario that is a textbook queue.
 
@@ -55,12 +51,16 @@ def textbook_scenario(
         work 24 productive hours a day with no abstraction).
     servers:
         Trained officers, each holding one case at a time (caseload cap 1).
-    triage_staff, triage_hours:
-        A triage stage before allocation (hours per referral, a distribution); by default
-        triage is instantaneous (one member of staff, ``fixed 0`` hours).
+    triage:
+        A triage stage before allocation: ``(staff, hours per referral as a distribution)``;
+        by default triage is instantaneous (one member of staff, ``fixed 0`` hours).
     case_rate:
         Share of triaged referrals that become cases (routing out of the network).
+    **run:
+        The scenario's ``run:`` section: ``warmup_days`` and ``horizon_days`` (required),
+        ``replications`` (default 10), ``seed`` (default 2016), ...
     """
+    staff, hours = triage if triage is not None else (1, {"kind": "fixed", "value": 0.0})
     risks = [f"p{i}" for i in range(len(arrival_rates))]
     lam = float(sum(arrival_rates))
     never = {
@@ -71,12 +71,7 @@ def textbook_scenario(
     data = {
         "name": name,
         "description": "textbook queue for validation (sim verify)",
-        "run": {
-            "warmup_days": warmup_days,
-            "horizon_days": horizon_days,
-            "replications": replications,
-            "seed": seed,
-        },
+        "run": {"replications": 10, "seed": 2016, **run},
         "risk_levels": {r: never for r in risks},
         "categories": {
             "arrivals": {
@@ -89,8 +84,8 @@ def textbook_scenario(
             }
         },
         "triage": {
-            "staff": triage_staff if triage_staff is not None else 1,
-            "hours": triage_hours or {"kind": "fixed", "value": 0.0},
+            "staff": staff,
+            "hours": hours,
             "under_grade_rate": 0.0,
             "under_grade_load_rate": 0.0,
         },
@@ -262,8 +257,7 @@ def tandem_checks(
         [lam],
         exponential_hours(s2),
         c,
-        triage_staff=k,
-        triage_hours=exponential_hours(s1),
+        triage=(k, exponential_hours(s1)),
         case_rate=case_rate,
         warmup_days=warmup_days,
         horizon_days=horizon_days,
