@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +20,15 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.options import (
+    FORCE_HELP,
+    RUN_OPTIONS,
+    OptionGroup,
+    OutputChoice,
+    grouped,
+    option,
+    output_options,
+)
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
@@ -49,6 +58,47 @@ computes only the rest.
 """
 
 DEFAULT_KPIS = ("allocation_days_mean", "substandard_rate")
+
+
+@dataclass(frozen=True)
+class DesignChoice:
+    """``--method``, ``--samples`` and ``--levels`` as given (``None`` when not given)."""
+
+    method: str | None
+    samples: int | None
+    levels: int | None
+
+
+DESIGN_OPTIONS = OptionGroup(
+    (
+        option(
+            "method",
+            Annotated[
+                str | None,
+                typer.Option("--method", "-m", help="grid, oat, lhs or sobol (default: oat)."),
+            ],
+        ),
+        option(
+            "samples",
+            Annotated[
+                int | None,
+                typer.Option(
+                    "--samples",
+                    "-n",
+                    help="lhs: points; sobol: base rows (points = n × (params + 2)).",
+                ),
+            ],
+        ),
+        option(
+            "levels",
+            Annotated[
+                int | None,
+                typer.Option("--levels", "-k", help="Levels per range without a step (grid, oat)."),
+            ],
+        ),
+    ),
+    DesignChoice,
+)
 
 VaryOpt = Annotated[
     list[str] | None,
@@ -86,19 +136,7 @@ def sweep_command(
         ),
     ],
     vary: VaryOpt = None,
-    method: Annotated[
-        str | None, typer.Option("--method", "-m", help="grid, oat, lhs or sobol (default: oat).")
-    ] = None,
-    samples: Annotated[
-        int | None,
-        typer.Option(
-            "--samples", "-n", help="lhs: points; sobol: base rows (points = n × (params + 2))."
-        ),
-    ] = None,
-    levels: Annotated[
-        int | None,
-        typer.Option("--levels", "-k", help="Levels per range without a step (grid, oat)."),
-    ] = None,
+    design: DesignChoice = DESIGN_OPTIONS,
     set_: SetOpt = None,
     given: RunSettings = RUN_OPTIONS,
     output: OutputChoice = output_options(
@@ -118,7 +156,8 @@ def sweep_command(
     sweep.yaml, and prints the sensitivity of the chosen KPIs.
     """
     settings, source = _settings(target, vary or [], set_ or [])
-    method = method or settings.get("method") or "oat"
+    method = design.method or settings.get("method") or "oat"
+    samples, levels = design.samples, design.levels
     if method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, got {method!r}", key="--method")
     for name, value in (("--samples", samples), ("--levels", levels)):

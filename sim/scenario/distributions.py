@@ -48,10 +48,9 @@ class Fixed(_Dist):
         return self.value
 
 
-class Exponential(_Dist):
-    """Exponential with the given ``mean``."""
+class _WithMean(_Dist):
+    """A distribution given by its ``mean`` (read as ``mean_value`` in code)."""
 
-    kind: Literal["exponential"] = "exponential"
     mean_value: float = Field(gt=0, alias="mean")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -59,6 +58,12 @@ class Exponential(_Dist):
     @property
     def mean(self) -> float:
         return self.mean_value
+
+
+class Exponential(_WithMean):
+    """Exponential with the given ``mean``."""
+
+    kind: Literal["exponential"] = "exponential"
 
     @property
     def variance(self) -> float:
@@ -68,15 +73,8 @@ class Exponential(_Dist):
         return float(rng.exponential(self.mean_value))
 
 
-class _MeanCv(_Dist):
-    mean_value: float = Field(gt=0, alias="mean")
+class _MeanCv(_WithMean):
     cv: float = Field(gt=0, description="coefficient of variation: std / mean")
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_value
 
     @property
     def variance(self) -> float:
