@@ -51,6 +51,7 @@ class Fixed(_Dist):
 class _WithMean(_Dist):
     """A distribution given by its ``mean`` (read as ``mean_value`` in code)."""
 
+    kind: str  # each kind narrows this to its name; declared here so it is listed first
     mean_value: float = Field(gt=0, alias="mean")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
