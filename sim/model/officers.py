@@ -110,7 +110,8 @@ class Officer:
             if hours > 0:
                 yield env.timeout(hours / self.hours_per_day())
             self.working_on = None
-            self.model.workforce.record_work(self, start, env.now)
+            if self.group is Group.TRAINED:  # only detectives' time is counted
+                self.model.workforce.record_work(start, env.now)
             case.chunk_hours_left -= hours
             if case.chunk_hours_left > _DONE:
                 if self.active and case in self.held:

@@ -75,18 +75,18 @@ class Workforce:
         self._account()
         return self._trained_days
 
-    def record_work(self, officer: Officer, start: float, end: float) -> None:
-        """Count a trained detective's working time inside the measured period."""
-        if officer.trained:
-            overlap = min(end, self.model.end_day) - max(start, self.model.warmup_day)
-            if overlap > 0:
-                self.trained_busy_days += overlap
+    def record_work(self, start: float, end: float) -> None:
+        """Count a trained detective's work session (start and end in days) inside the
+        measured period. The caller calls it for trained detectives only."""
+        overlap = min(end, self.model.end_day) - max(start, self.model.warmup_day)
+        if overlap > 0:
+            self.trained_busy_days += overlap
 
     def finish(self) -> None:
         """At the end of the run: count work sessions still in progress."""
         for officer in self.model.allocator.officers[Group.TRAINED]:
             if officer.working_on is not None:
-                self.record_work(officer, officer.session_start, self.model.end_day)
+                self.record_work(officer.session_start, self.model.end_day)
 
     # hiring and leaving --------------------------------------------------------------
     def hire(self, group: Group) -> Officer:

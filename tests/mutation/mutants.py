@@ -1,0 +1,227 @@
+"""Mutation check of the test net: one-line slips in the model that the default test run
+must catch.
+
+Each mutant replaces one line of ``sim/model/`` (units, comparisons, priorities, rates,
+counters) in a scratch copy of the project, runs the default test run there with ``-x`` (unit
+and golden tests first, so a caught slip stops early) and records the first test that
+failed. A mutant that passes every test is a hole in the net.
+
+Run:  python -m tests.mutation.mutants [--only NAME ...] [--json results.json]
+Takes one default test run per mutant at worst (usually well under a minute each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER = ["tests/unit", "tests/regression", "tests"]  # fast, exact tests first; pytest dedups
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    file: str  # under sim/model/
+    before: str  # must occur exactly once in the file
+    after: str
+    slip: str  # what a person would have got wrong
+
+
+MUTANTS = [
+    Mutant(
+        "triage-target-in-days",
+        "grading.py",
+        "risk.triage_target_hours / HOURS_PER_DAY,",
+        "risk.triage_target_hours,",
+        "units: the triage target read in days instead of hours",
+    ),
+    Mutant(
+        "triage-time-in-days",
+        "pathway.py",
+        "days = referral.triage_hours / HOURS_PER_DAY",
+        "days = referral.triage_hours",
+        "units: triage work taken as days, not hours",
+    ),
+    Mutant(
+        "no-work-sessions",
+        "officers.py",
+        "hours = min(hours, session)",
+        "hours = hours",
+        "work sessions ignored: a chunk is done in one go",
+    ),
+    Mutant(
+        "chunk-priority-reversed",
+        "officers.py",
+        "key = (case.triaged_risk, int(chunk), case.referral_day, next(self._order))",
+        "key = (case.triaged_risk, -int(chunk), case.referral_day, next(self._order))",
+        "priority: investigation before safeguarding",
+    ),
+    Mutant(
+        "external-not-open",
+        "enums.py",
+        "OPEN_STAGES = (Stage.ALLOCATION, Stage.OFFICER, Stage.WARRANT, Stage.EXTERNAL)",
+        "OPEN_STAGES = (Stage.ALLOCATION, Stage.OFFICER, Stage.WARRANT)",
+        "counter: cases waiting on others dropped from the open-case count",
+    ),
+    Mutant(
+        "caseload-cap-off-by-one",
+        "officers.py",
+        "return self.active and len(self.held) < self.caseload_cap",
+        "return self.active and len(self.held) <= self.caseload_cap",
+        "comparison: an officer takes one case over the cap",
+    ),
+    Mutant(
+        "most-loaded-first",
+        "allocator.py",
+        "entry = (len(officer.held), officer.id, officer.version, officer)",
+        "entry = (-len(officer.held), officer.id, officer.version, officer)",
+        "priority: new cases go to the busiest officer",
+    ),
+    Mutant(
+        "attrition-rate-inverted",
+        "workforce.py",
+        "tenure = self._rng.exponential(DAYS_PER_YEAR / rate)",
+        "tenure = self._rng.exponential(DAYS_PER_YEAR * rate)",
+        "rate: mean tenure multiplied by the leaving rate instead of divided",
+    ),
+    Mutant(
+        "lapse-comparison-flipped",
+        "pathway.py",
+        "if case.lapse_draw >= chance:",
+        "if case.lapse_draw < chance:",
+        "comparison: a practice lapse when the draw is above its chance",
+    ),
+    Mutant(
+        "grade-at-threshold",
+        "grading.py",
+        "if r is not None and days > r.factor * target_days:",
+        "if r is not None and days >= r.factor * target_days:",
+        "comparison: a case exactly on its target counted late",
+    ),
+    Mutant(
+        "harm-ignores-warmup",
+        "observation.py",
+        "exposure = min(end, model.end_day) - max(case.referral_day, model.warmup_day)",
+        "exposure = min(end, model.end_day) - case.referral_day",
+        "counter: harm counted during the warm-up",
+    ),
+    Mutant(
+        "seasonality-phase-sign",
+        "arrivals.py",
+        "phase = 2 * math.pi * (day - cat.seasonality_peak_day) / DAYS_PER_YEAR",
+        "phase = 2 * math.pi * (day + cat.seasonality_peak_day) / DAYS_PER_YEAR",
+        "rate: the seasonal peak on the wrong day",
+    ),
+    Mutant(
+        "custody-accept-flipped",
+        "cases.py",
+        "case.custody_in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)",
+        "case.custody_in_cells = bool(custody.random() < cat.custody.transfer_accepted_rate)",
+        "comparison: a refused transfer leaves the child in a cell only when accepted",
+    ),
+    Mutant(
+        "review-wrong-risk",
+        "measures.py",
+        "if case.true_risk != HIGHEST_RISK or not case.is_open:",
+        "if case.true_risk == HIGHEST_RISK or not case.is_open:",
+        "comparison: a review of highest-risk cases reviews every other case",
+    ),
+]
+
+
+def _copy_project(dest: Path) -> None:
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    for name in files:
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+
+
+def run_mutant(project: Path, mutant: Mutant) -> dict:
+    """Apply one mutant, run the tests, restore the file; the first failing test or None."""
+    path = project / "sim" / "model" / mutant.file
+    original = path.read_text(encoding="utf-8")
+    if original.count(mutant.before) != 1:
+        raise SystemExit(f"{mutant.name}: the line to mutate is not found once in {path.name}")
+    path.write_text(original.replace(mutant.before, mutant.after), encoding="utf-8")
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--tb=no",
+                "-rf",
+                *ORDER,
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        path.write_text(original, encoding="utf-8")
+    failed = [
+        ln.split(" ", 1)[1].split(" - ")[0]
+        for ln in proc.stdout.splitlines()
+        if ln.startswith(("FAILED ", "ERROR "))
+    ]
+    return {
+        "mutant": mutant.name,
+        "slip": mutant.slip,
+        "file": f"sim/model/{mutant.file}",
+        "caught": proc.returncode != 0,
+        "caught_by": failed[0] if failed else None,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", help="mutant names to run (default: all)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if not args.only or m.name in args.only]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="caseflow-mutants-") as tmp:
+        project = Path(tmp)
+        _copy_project(project)
+        for mutant in chosen:
+            result = run_mutant(project, mutant)
+            results.append(result)
+            mark = "caught" if result["caught"] else "MISSED"
+            print(
+                f"{mark:7} {mutant.name:26} {result['caught_by']}  ({result['seconds']} s)",
+                flush=True,
+            )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    missed = [r["mutant"] for r in results if not r["caught"]]
+    print(
+        f"{len(results) - len(missed)} of {len(results)} mutants caught"
+        + (f"; missed: {', '.join(missed)}" if missed else "")
+    )
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()
