@@ -12,6 +12,7 @@ the officer stops after that many hours and picks the highest-priority work agai
 from __future__ import annotations
 
 import heapq
+import math
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ class Officer:
         self.id = officer_id
         self.group = group
         self.trainee = False
+        self.joined_day = -math.inf  # day joined this group; -inf: experienced from the start
         self.active = True
         self.held: set[Case] = set()
         self.version = 0  # bumped whenever the allocator re-files the officer
@@ -62,6 +64,20 @@ class Officer:
     @property
     def has_free_slot(self) -> bool:
         return self.active and len(self.held) < self.caseload_cap
+
+    def lapse_rate(self) -> float:
+        """Practice-failure chance before caseload: the group's rate, or, while the officer is
+        still learning, a higher rate falling in a straight line from
+        ``new_officer_lapse_rate`` on joining to ``practice_lapse_rate`` after
+        ``learning_days`` (days since :attr:`joined_day`)."""
+        g = self.settings
+        if g.new_officer_lapse_rate is None or g.learning_days <= 0:
+            return g.practice_lapse_rate
+        still_to_learn = 1.0 - (self.model.env.now - self.joined_day) / g.learning_days
+        if still_to_learn <= 0:
+            return g.practice_lapse_rate
+        extra = g.new_officer_lapse_rate - g.practice_lapse_rate
+        return g.practice_lapse_rate + extra * still_to_learn
 
     def hours_per_day(self) -> float:
         """Productive casework hours a day now, after abstraction and course time."""

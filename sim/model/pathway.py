@@ -101,7 +101,7 @@ class Pathway:
         """
         group = officer.settings
         others = max(0, len(officer.held) - 1)
-        chance = min(1.0, group.practice_lapse_rate + group.practice_lapse_load_rate * others)
+        chance = min(1.0, officer.lapse_rate() + group.practice_lapse_load_rate * others)
         if case.lapse_draw >= chance:
             return False
         sup = self.model.scenario.supervision

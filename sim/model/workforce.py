@@ -44,9 +44,9 @@ class Workforce:
     def start(self) -> None:
         officers = self.model.scenario.officers
         for _ in range(officers.trained.count):
-            self.hire(Group.TRAINED)
+            self.hire(Group.TRAINED, experienced=True)
         for _ in range(officers.untrained.count):
-            self.hire(Group.UNTRAINED)
+            self.hire(Group.UNTRAINED, experienced=True)
         self.model.env.process(self._intakes())
 
     def in_post(self, group: Group) -> int:
@@ -89,9 +89,13 @@ class Workforce:
                 self.record_work(officer.session_start, self.model.end_day)
 
     # hiring and leaving --------------------------------------------------------------
-    def hire(self, group: Group) -> Officer:
+    def hire(self, group: Group, *, experienced: bool = False) -> Officer:
+        """A new officer in ``group``: new to the work (learning) unless ``experienced``
+        (the officers in post at day 0)."""
         self._account()
         officer = Officer(self.model, self._next_id, group)
+        if not experienced:
+            officer.joined_day = self.model.env.now
         self._next_id += 1
         self.model.allocator.add_officer(officer)
         rate = self.model.scenario.workforce.attrition_per_year
@@ -152,5 +156,6 @@ class Workforce:
         self._account()
         officer.trainee = False
         self.model.allocator.move_officer(officer, Group.TRAINED)
+        officer.joined_day = self.model.env.now  # newly qualified: learning the new work
         self._recruit_later(Group.UNTRAINED)
         self.model.allocator.allocate()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sim.scenario.distributions import Distribution, Exponential, Fixed
 from sim.scenario.frozen import Frozen
@@ -50,6 +50,29 @@ class OfficerGroup(Frozen):
         description="extra practice-failure chance per case the officer already holds when "
         "given this one (heavy caseloads cut corners)",
     )
+    new_officer_lapse_rate: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="practice-failure chance of an officer new to this group (a recruit, a "
+        "transfer added by a measure, a newly qualified detective) on joining; it falls in a "
+        "straight line to practice_lapse_rate over learning_days (default: no learning effect)",
+    )
+    learning_days: float = Field(
+        0.0,
+        ge=0,
+        description="days for a new officer's practice-failure chance to fall to the group's "
+        "practice_lapse_rate, days (0: no learning effect)",
+    )
+
+    @model_validator(mode="after")
+    def _learning_needs_both(self) -> OfficerGroup:
+        if (self.new_officer_lapse_rate is None) != (self.learning_days == 0):
+            raise ValueError(
+                "new_officer_lapse_rate and learning_days go together: give both "
+                "(learning_days > 0) or neither"
+            )
+        return self
 
 
 class Officers(Frozen):

@@ -16,6 +16,7 @@ from scipy import stats as sps
 import sim
 from sim.experiment.kpis import case_table
 from sim.model import Model, Streams, replication_seed
+from sim.model.enums import Group
 
 REPS = 4
 
@@ -381,3 +382,48 @@ def test_backlog_csv_errors_name_file_and_row(tmp_path, small_path):
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
     with pytest.raises(sim.InputError, match=r"open.csv: row 2: count: expected a whole number"):
         sim.load_scenario(tmp_path / "s.yaml")
+
+
+# experience: officers new to the work lapse more while they learn -------------------------
+LEARNING = {
+    f"officers.{group}.{key}": value
+    for group in ("trained", "untrained")
+    for key, value in (("new_officer_lapse_rate", 0.9), ("learning_days", 180.0))
+}
+
+
+def test_new_officers_lapse_more_while_they_learn(base):
+    turnover = sim.with_changes(base, {"workforce.attrition_per_year": 1.0})
+    assert_increases(turnover, LEARNING, "rule_practice_lapse_rate")
+
+
+def test_officers_in_post_at_day_0_are_experienced(base):
+    """No one joins (no leavers, no course, no measures): the learning setting changes nothing."""
+    settled = sim.with_changes(
+        base,
+        {
+            "workforce.attrition_per_year": 0.0,
+            "workforce.training.course_places": 0,
+            "measures": [],
+        },
+    )
+    plain = sim.run(settled, replications=2).replication_rows()
+    learning = sim.run(sim.with_changes(settled, LEARNING), replications=2).replication_rows()
+    assert plain == learning
+
+
+def test_lapse_rate_falls_in_a_straight_line_over_the_learning_days(base):
+    changed = sim.with_changes(base, LEARNING | {"officers.trained.practice_lapse_rate": 0.1})
+    model = Model(changed, Streams(replication_seed(changed.run.seed, 0)))
+    officer = model.workforce.hire(Group.TRAINED)  # joins at day 0, new to the work
+    for day, expected in ((0.0, 0.9), (90.0, 0.5), (180.0, 0.1), (400.0, 0.1)):
+        if day > model.env.now:
+            model.env.run(until=day)
+        assert officer.lapse_rate() == pytest.approx(expected)
+    veteran = model.workforce.hire(Group.TRAINED, experienced=True)
+    assert veteran.lapse_rate() == pytest.approx(0.1)
+
+
+def test_learning_settings_go_together(base):
+    with pytest.raises(sim.InputError, match="go together"):
+        sim.with_changes(base, {"officers.trained.learning_days": 30})
