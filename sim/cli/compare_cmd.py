@@ -20,6 +20,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.schedule_notes import warn_compared
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import method_text, narrower_text, write_claimed_comparison
 from sim.errors import InputError
@@ -99,6 +100,7 @@ def compare_command(
             "give at least two results folders or scenario files (the first is the baseline)",
             key="sim compare",
         )
+    given = warn_compared(sources, given)
     out = output.out
     target = output_target(out, output.force, "compare", sources) if out is not None else None
     with claim(target, kind="comparison") if target else nullcontext() as claimed:

@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.schedule_notes import warn_schedule
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
@@ -180,6 +181,7 @@ def sweep_command(
         settings=run_settings,
         source=source,
     )
+    warn_schedule(definition.scenario, run_settings, source=settings["scenario"])
     known = {s.name for s in kpi_specs(definition.scenario)}
     shown = list(kpi or DEFAULT_KPIS)
     for name in shown:

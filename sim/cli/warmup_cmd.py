@@ -16,6 +16,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, grouped
+from sim.cli.schedule_notes import warn_schedule
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
@@ -36,7 +37,7 @@ Examples:
 def warmup_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "workers").but(
+    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "until", "workers", "strict").but(
         "reps",
         Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")],
         5,
@@ -51,6 +52,7 @@ def warmup_command(
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
+    warn_schedule(sc, given, source=scenario)
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}

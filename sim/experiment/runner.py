@@ -133,6 +133,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     """
     settings = RunSettings.merge(settings, options)
     scenario = settings.apply(scenario)
+    schedule_warnings = settings.schedule_warnings(scenario)
     n = scenario.run.replications
     first = settings.first_replication
     tasks = [
@@ -156,6 +157,8 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     )
     # suggested warm-up (MSER-5) and backlog growth, from the weekly open-case series
     result.extra.update(diagnostics(result))
+    # measures, inspections and surges after the run's end (never silent; for manifests)
+    result.extra["schedule_warnings"] = schedule_warnings
     return result
 
 
