@@ -123,13 +123,17 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     settings, **options:
         A :class:`~sim.experiment.settings.RunSettings`, and/or its fields as keywords
         (``replications``, ``seed``, ``horizon_days``, ``warmup_days``, ``case_log``,
-        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``);
-        unset ones fall back to the scenario's ``run:`` section and one worker per core.
+        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``,
+        ``until`` (a date or inspection name the run must cover, instead of a horizon),
+        ``strict``); unset ones fall back to the scenario's ``run:`` section and one worker
+        per core.
 
     Returns
     -------
     RunResult
-        Per-replication KPIs and their summary; never prints.
+        Per-replication KPIs and their summary; never prints. ``extra["schedule_warnings"]``
+        lists the measures, inspections and surges that start after the run's end (they
+        never happen); with ``strict`` they are an :class:`~sim.errors.InputError` instead.
     """
     settings = RunSettings.merge(settings, options)
     scenario = settings.apply(scenario)

@@ -123,11 +123,37 @@ def _end_date_to_horizon(run: dict[str, Any], start: dt.date) -> None:
     run["horizon_days"] = horizon
 
 
+def _day_values(data: Mapping[str, Any]) -> list[Any]:
+    """Every value of ``data`` that may be a date where a day is expected."""
+    values = []
+    for section, key in DAY_KEYS:
+        items = data.get(section)
+        if isinstance(items, list):
+            values += [i[key] for i in items if isinstance(i, Mapping) and key in i]
+    workforce = data.get("workforce")
+    training = workforce.get("training") if isinstance(workforce, Mapping) else None
+    if isinstance(training, Mapping):
+        values.append(training.get("first_intake_day"))
+    run = data.get("run")
+    if isinstance(run, Mapping):
+        values.append(run.get("end_date"))
+    return values
+
+
+def _has_dates(data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` may hold a date to convert (anything but numbers and nulls where
+    days are expected); a quick test, as every change to a scenario validates it again."""
+    return any(
+        v is not None and (isinstance(v, bool) or not isinstance(v, int | float))
+        for v in _day_values(data)
+    )
+
+
 def dates_to_days(data: Mapping[str, Any]) -> Mapping[str, Any]:
     """``data`` (a scenario mapping) with every date where a day is expected made a day
     number, and ``run.end_date`` made ``run.horizon_days`` (a shallow copy; ``data`` is not
     changed). Raises ``ValueError`` whose message starts with the key path."""
-    if not isinstance(data, Mapping):
+    if not isinstance(data, Mapping) or not _has_dates(data):
         return data
     start = _start_of(data)
     if start is None:

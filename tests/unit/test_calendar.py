@@ -156,3 +156,15 @@ def test_strict_refuses_and_the_run_records_warnings(tmp_path):
     result = sim.run(sc, settings)
     assert len(result.extra["schedule_warnings"]) == 2
     assert sim.run(sc, settings.but(horizon_days=200)).extra["schedule_warnings"] == []
+
+
+def test_a_date_in_an_override_is_a_day(small):
+    moved = sim.with_changes(small, {"inspections.0.day": "2014-05-01"})
+    assert moved.inspections[0].day == 120.0
+    with pytest.raises(InputError, match="inspections.0.day: 2013-05-01 is before"):
+        sim.with_changes(small, {"inspections.0.day": dt.date(2013, 5, 1)})
+
+
+def test_the_run_settings_accept_until_as_a_keyword(small):
+    result = sim.run(small, replications=1, workers=1, warmup_days=30, until="2014-02-14")
+    assert result.scenario.end_day == 45 and result.scenario.run.horizon_days == 15
