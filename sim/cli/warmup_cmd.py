@@ -20,6 +20,7 @@ from sim.cli.schedule_notes import warn_schedule
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
+from sim.scenario.calendar import date_of
 
 EXAMPLES = """
 Examples:
@@ -59,11 +60,12 @@ def warmup_command(
     if as_json:
         print_json(info)
         return
-    suggested = info["suggested_days"]
+    suggested, start = info["suggested_days"], sc.run.start_date
     console.print(
-        f"{sc.name}: suggested warm-up {suggested:g} days ({info['method']} on weekly "
-        f"{info['series']}, {info['replications']} replications of "
-        f"{sc.end_day:g} days); the scenario uses {sc.run.warmup_days:g} days",
+        f"{sc.name}: suggested warm-up {suggested:g} days, measuring from "
+        f"{date_of(suggested, start)} ({info['method']} on weekly {info['series']}, "
+        f"{info['replications']} replications of {sc.end_day:g} days from {start}); the "
+        f"scenario uses {sc.run.warmup_days:g} days",
         highlight=False,
     )
     if info["at_limit"]:

@@ -133,3 +133,11 @@ def test_compare_sweep_calibrate_warmup_warn_and_refuse(tmp_path, dated):
         p = invoke(*args, *RUN, "--days", "30", "--strict", *out)
         assert p.exit_code == 2, (name, p.output)
         assert "--strict:" in p.output
+
+
+def test_warmup_shows_dates_and_takes_until(dated):
+    p = invoke("warmup", str(dated), *RUN, "--until", "inspection")
+    assert p.exit_code == 0, p.output
+    assert "measuring from 2014-" in p.output
+    assert "1 replications of 201 days from 2014-01-01" in p.output
+    assert "never happens" not in p.output
