@@ -29,7 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
-from sim.cli.schedule_notes import warn_schedule
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
 from sim.experiment.runner import RunResult, run, summary_dict
@@ -148,7 +148,7 @@ def run_command(
     sc = load_scenario(scenario, overrides=set_ or [])
     settings = settings.but(case_log=case_log or None)
     sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)
-    warn_schedule(sc, settings, source=scenario)
+    schedule = check_schedule(sc, settings, source=scenario)
     out = output.out or Path("results") / sc.name
     target = output_target(out, output.force, "run", [scenario])
     with claim(target, kind="results") as claimed:
@@ -156,6 +156,7 @@ def run_command(
         write_claimed_results(claimed, result)
     if as_json:
         print_json(summary_dict(result))
+        print_warnings(schedule)
         warning = warning_text(result.extra.get("stability", {}))
         if warning:  # on stderr, so stdout stays the summary
             err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
@@ -169,6 +170,7 @@ def run_command(
     )
     for line in _notes(result.extra, sc):
         err_console.print(line, highlight=False, soft_wrap=True)
+    print_warnings(schedule)
 
 
 def _simulate(sc: Scenario, settings: RunSettings, precision: PrecisionRequest) -> RunResult:

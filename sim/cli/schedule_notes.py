@@ -1,4 +1,10 @@
-"""Warnings for measures, inspections and surges the run never reaches (stderr)."""
+"""Warnings for measures, inspections and surges the run never reaches (stderr).
+
+A command checks before it simulates (:func:`check_schedule`: under ``--strict`` a scheduled
+thing after the run's end is an error, exit 2, before anything runs or is written) and
+prints the warnings once its work is done (:func:`print_warnings`), beside its other notes,
+so a later input error stays the one line it is.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +19,30 @@ from sim.experiment.settings import RunSettings
 from sim.scenario import Scenario, load_scenario
 
 
-def warn_schedule(
+def check_schedule(
     scenario: Scenario, settings: RunSettings, source: Path | str | None = None
 ) -> list[str]:
-    """Print ``warning: ...`` on stderr for each thing scheduled after the end of
-    ``scenario`` (as ``settings`` leave it) and return the messages. Under ``--strict`` the
-    first is an :class:`~sim.errors.InputError` instead (exit 2). ``source`` (a file)
-    starts each line when given."""
+    """A message for each thing scheduled after the end of ``scenario`` (as ``settings``
+    leave it), starting with ``source`` (a file) when given. Under ``--strict`` the first is
+    an :class:`~sim.errors.InputError` instead (exit 2)."""
     messages = settings.schedule_warnings(scenario, str(source) if source else None)
     prefix = f"{source}: " if source else ""
+    return [prefix + m for m in messages]
+
+
+def print_warnings(messages: list[str]) -> None:
+    """``warning: ...`` on stderr, one line each."""
     for message in messages:
         err_console.print(
-            f"[bold yellow]warning:[/] {escape(prefix + message)}",
-            highlight=False,
-            soft_wrap=True,
+            f"[bold yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True
         )
-    return messages
 
 
-def warn_compared(sources: list[Path], given: RunSettings) -> RunSettings:
-    """Warn (or refuse) for each scenario file ``sim compare`` will run, with the settings
-    it will run them with; returns ``given`` with ``--until`` turned into the horizon it
-    means for the first scenario file (every scenario runs with the same horizon)."""
+def check_compared(sources: list[Path], given: RunSettings) -> tuple[RunSettings, list[str]]:
+    """:func:`check_schedule` for each scenario file ``sim compare`` will run, with the
+    settings it will run them with. Returns ``given`` with ``--until`` turned into the
+    horizon it means for the first scenario file (every scenario runs with the same
+    horizon), and the messages."""
     files = [s for s in sources if s.is_file()]
     if given.until is not None:
         if not files:
@@ -48,7 +56,8 @@ def warn_compared(sources: list[Path], given: RunSettings) -> RunSettings:
         "warmup_days": given.warmup_days,
     }
     arms, _ = plan_arms(sources, options)
+    messages = []
     for arm in arms:
         if arm.pending is not None:
-            warn_schedule(arm.pending, given, source=arm.source)
-    return given
+            messages += check_schedule(arm.pending, given, source=arm.source)
+    return given, messages

@@ -9,7 +9,7 @@ import typer
 
 from sim.cli.common import EXIT_BAD_INPUT, SetOpt, console, err_console
 from sim.cli.options import RUN_OPTIONS, grouped
-from sim.cli.schedule_notes import warn_schedule
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.scenario import Scenario, load_scenario
@@ -42,12 +42,13 @@ def validate_command(
     for path in files:
         try:
             sc = given.apply(load_scenario(path, overrides=set_ or []))
-            warn_schedule(sc, given, source=path)
+            schedule = check_schedule(sc, given, source=path)
         except InputError as exc:
             err_console.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
             failed += 1
             continue
         console.print(f"[green]ok[/] {path}: {_describe(sc)}", highlight=False, soft_wrap=True)
+        print_warnings(schedule)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 

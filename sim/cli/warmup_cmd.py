@@ -16,7 +16,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, grouped
-from sim.cli.schedule_notes import warn_schedule
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
@@ -53,10 +53,11 @@ def warmup_command(
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
-    warn_schedule(sc, given, source=scenario)
+    schedule = check_schedule(sc, given, source=scenario)
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}
+    print_warnings(schedule)
     if as_json:
         print_json(info)
         return
