@@ -23,6 +23,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.output.folders import claim
@@ -62,7 +63,9 @@ def calibrate_command(
             show_default=False,
         ),
     ] = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "workers", "days", "address"),
+    given: RunSettings = RUN_OPTIONS.only(
+        "reps", "seed", "workers", "days", "until", "address", "strict"
+    ),
     max_evals: Annotated[
         int | None,
         typer.Option(
@@ -93,6 +96,8 @@ def calibrate_command(
         raise InputError(f"expected one of: {', '.join(METHODS)} (got {method!r})", key="--method")
     spec = read_targets(targets)
     sc = load_scenario(scenario)
+    days_in_file = RunSettings(horizon_days=spec.settings.get("days"))
+    schedule = check_schedule(given.fill(days_in_file).apply(sc), given, source=scenario)
     budget = max_evals or spec.settings.get("max_evals") or DEFAULT_MAX_EVALS
     target = output_target(output.out, output.force, "calibrate", [scenario, targets])
     with claim(target, kind="calibration") as claimed:
@@ -107,6 +112,7 @@ def calibrate_command(
             )
         write_claimed_calibration(claimed, result, scenario_path=scenario)
     command = list(target.command or ())
+    print_warnings(schedule)
     if as_json:
         doc = result.to_dict()
         doc["command"] = command

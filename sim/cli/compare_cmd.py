@@ -20,6 +20,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.schedule_notes import check_compared, print_warnings
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import method_text, narrower_text, write_claimed_comparison
 from sim.errors import InputError
@@ -99,6 +100,7 @@ def compare_command(
             "give at least two results folders or scenario files (the first is the baseline)",
             key="sim compare",
         )
+    given, schedule = check_compared(sources, given)
     out = output.out
     target = output_target(out, output.force, "compare", sources) if out is not None else None
     with claim(target, kind="comparison") if target else nullcontext() as claimed:
@@ -115,6 +117,7 @@ def compare_command(
             write_claimed_comparison(claimed, result)
     for note in result["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    print_warnings(schedule)
     if as_json:
         print_json(result)
         return

@@ -90,6 +90,8 @@ def _run_settings(
     warmup: float | None = None,
     workers: int | None = None,
     address: str | None = None,
+    until: str | None = None,
+    strict: bool = False,
 ) -> RunSettings:
     return RunSettings(
         replications=reps,
@@ -98,6 +100,8 @@ def _run_settings(
         warmup_days=warmup,
         workers=workers,
         address=address or None,
+        until=until,
+        strict=strict or None,
     )
 
 
@@ -128,6 +132,18 @@ RUN_OPTIONS = OptionGroup(
             Annotated[float | None, typer.Option("--warmup", min=0, help="Warm-up, days.")],
         ),
         option(
+            "until",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--until",
+                    help="Run until this date (YYYY-MM-DD) or named inspection is covered "
+                    "(plus one day): sets the horizon after warm-up; not with --days.",
+                    show_default=False,
+                ),
+            ],
+        ),
+        option(
             "workers",
             Annotated[
                 int | None,
@@ -149,10 +165,22 @@ RUN_OPTIONS = OptionGroup(
                 ),
             ],
         ),
+        option(
+            "strict",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--strict",
+                    help="Refuse (exit 2) a scenario whose measures, inspections or surges "
+                    "start after the run's end, instead of warning.",
+                ),
+            ],
+            False,
+        ),
     ),
     _run_settings,
 )
-"""``--reps --seed --days --warmup --workers --address`` → a RunSettings."""
+"""``--reps --seed --days --warmup --until --workers --address --strict`` → a RunSettings."""
 
 
 # output folder ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
 from sim.experiment.runner import RunResult, run, summary_dict
@@ -36,6 +37,7 @@ from sim.experiment.settings import RunSettings
 from sim.output.folders import claim
 from sim.output.results import write_claimed_results
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schedule import inspections_label, period_label
 from sim.stats.stability import warning_text
 
 EXAMPLES = """
@@ -46,6 +48,10 @@ Examples:
   sim run scenarios/baseline.yaml --reps 20 --seed 7 --workers 2 --out results/b20
 
   sim run scenarios/baseline.yaml --set triage.staff=12 --set officers.trained.count=450
+
+  sim run scenarios/measures/package.yaml --until followup_12m --reps 5
+
+  sim run scenarios/baseline.yaml --until 2017-12-01 --warmup 180
 
   sim run scenarios/baseline.yaml --json > summary.json
 
@@ -142,6 +148,7 @@ def run_command(
     sc = load_scenario(scenario, overrides=set_ or [])
     settings = settings.but(case_log=case_log or None)
     sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)
+    schedule = check_schedule(sc, settings, source=scenario)
     out = output.out or Path("results") / sc.name
     target = output_target(out, output.force, "run", [scenario])
     with claim(target, kind="results") as claimed:
@@ -149,6 +156,7 @@ def run_command(
         write_claimed_results(claimed, result)
     if as_json:
         print_json(summary_dict(result))
+        print_warnings(schedule)
         warning = warning_text(result.extra.get("stability", {}))
         if warning:  # on stderr, so stdout stays the summary
             err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
@@ -160,8 +168,9 @@ def run_command(
         f"({result.referrals_simulated:,} referrals, {rate:,.0f} referrals/s)",
         highlight=False,
     )
-    for line in _notes(result.extra):
+    for line in _notes(result.extra, sc):
         err_console.print(line, highlight=False, soft_wrap=True)
+    print_warnings(schedule)
 
 
 def _simulate(sc: Scenario, settings: RunSettings, precision: PrecisionRequest) -> RunResult:
@@ -188,7 +197,7 @@ def _print_summary(sc: Scenario, result: RunResult, show_all: bool) -> None:
     names = [n for n in result.kpi_names if show_all or n in core or n in headline_inspection]
     title = (
         f"{sc.name}: {len(result.replications)} replications, seed {result.seed}, "
-        f"{sc.run.horizon_days:g} days after {sc.run.warmup_days:g} days warm-up"
+        f"{period_label(sc)}"
     )
     console.print(summary_table(title, result.summary, names))
     hidden = len(result.kpi_names) - len(names)
@@ -200,9 +209,11 @@ def _print_summary(sc: Scenario, result: RunResult, show_all: bool) -> None:
         )
 
 
-def _notes(extra: dict) -> list[str]:
-    """Warm-up suggestion, replications needed and an unstable-run warning, one line each."""
-    lines = []
+def _notes(extra: dict, sc: Scenario) -> list[str]:
+    """Inspection dates, warm-up suggestion, replications needed and an unstable-run
+    warning, one line each."""
+    inspections = inspections_label(sc)
+    lines = [f"inspections: {inspections}"] if inspections else []
     w = extra.get("warmup")
     if w and w.get("suggested_days") is not None:
         limit = " (no steady state found in the run)" if w["at_limit"] else ""

@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
@@ -180,6 +181,7 @@ def sweep_command(
         settings=run_settings,
         source=source,
     )
+    schedule = check_schedule(definition.scenario, run_settings, source=settings["scenario"])
     known = {s.name for s in kpi_specs(definition.scenario)}
     shown = list(kpi or DEFAULT_KPIS)
     for name in shown:
@@ -192,6 +194,7 @@ def sweep_command(
         result = run_sweep(
             definition, run_settings.but(progress=progress), out=folder, source=source
         )
+    print_warnings(schedule)
     if as_json:
         print_json(result.to_dict())
         return

@@ -16,9 +16,11 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, grouped
+from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
+from sim.scenario.calendar import date_of
 
 EXAMPLES = """
 Examples:
@@ -36,7 +38,7 @@ Examples:
 def warmup_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "workers").but(
+    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "until", "workers", "strict").but(
         "reps",
         Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")],
         5,
@@ -51,17 +53,20 @@ def warmup_command(
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
+    schedule = check_schedule(sc, given, source=scenario)
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}
+    print_warnings(schedule)
     if as_json:
         print_json(info)
         return
-    suggested = info["suggested_days"]
+    suggested, start = info["suggested_days"], sc.run.start_date
     console.print(
-        f"{sc.name}: suggested warm-up {suggested:g} days ({info['method']} on weekly "
-        f"{info['series']}, {info['replications']} replications of "
-        f"{sc.end_day:g} days); the scenario uses {sc.run.warmup_days:g} days",
+        f"{sc.name}: suggested warm-up {suggested:g} days, measuring from "
+        f"{date_of(suggested, start)} ({info['method']} on weekly {info['series']}, "
+        f"{info['replications']} replications of {sc.end_day:g} days from {start}); the "
+        f"scenario uses {sc.run.warmup_days:g} days",
         highlight=False,
     )
     if info["at_limit"]:

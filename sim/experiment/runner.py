@@ -123,16 +123,21 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     settings, **options:
         A :class:`~sim.experiment.settings.RunSettings`, and/or its fields as keywords
         (``replications``, ``seed``, ``horizon_days``, ``warmup_days``, ``case_log``,
-        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``);
-        unset ones fall back to the scenario's ``run:`` section and one worker per core.
+        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``,
+        ``until`` (a date or inspection name the run must cover, instead of a horizon),
+        ``strict``); unset ones fall back to the scenario's ``run:`` section and one worker
+        per core.
 
     Returns
     -------
     RunResult
-        Per-replication KPIs and their summary; never prints.
+        Per-replication KPIs and their summary; never prints. ``extra["schedule_warnings"]``
+        lists the measures, inspections and surges that start after the run's end (they
+        never happen); with ``strict`` they are an :class:`~sim.errors.InputError` instead.
     """
     settings = RunSettings.merge(settings, options)
     scenario = settings.apply(scenario)
+    schedule_warnings = settings.schedule_warnings(scenario)
     n = scenario.run.replications
     first = settings.first_replication
     tasks = [
@@ -156,6 +161,8 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     )
     # suggested warm-up (MSER-5) and backlog growth, from the weekly open-case series
     result.extra.update(diagnostics(result))
+    # measures, inspections and surges after the run's end (never silent; for manifests)
+    result.extra["schedule_warnings"] = schedule_warnings
     return result
 
 

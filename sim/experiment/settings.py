@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import InputError
 from sim.experiment.executors import Executor, default_workers, make_executor
 from sim.scenario.changes import with_changes
+from sim.scenario.schedule import after_end, horizon_until
 from sim.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]
@@ -37,6 +39,8 @@ class RunSettings:
     address: str | None = None  # a Dask scheduler, tcp://host:port
     executor: Executor | None = None  # any object with map_indexed (tests, custom clusters)
     progress: Progress | None = None
+    until: str | None = None  # a date or inspection name the run must cover (not with horizon)
+    strict: bool | None = None  # refuse measures/inspections/surges after the run's end
     first_replication: int = 0  # index of the first replication (to extend a run)
 
     @classmethod
@@ -61,7 +65,10 @@ class RunSettings:
         return dataclasses.replace(base, **given) if given else base
 
     def fill(self, defaults: RunSettings) -> RunSettings:
-        """These settings, with every unset (``None``) field taken from ``defaults``."""
+        """These settings, with every unset (``None``) field taken from ``defaults``
+        (but not ``defaults``' horizon when these settings name an ``until``)."""
+        if self.until is not None:
+            defaults = dataclasses.replace(defaults, horizon_days=None)
         given = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
@@ -75,13 +82,33 @@ class RunSettings:
 
     def apply(self, scenario: Scenario) -> Scenario:
         """``scenario`` with its ``run:`` section replaced where these settings say, so the
-        results record the settings they ran with."""
+        results record the settings they ran with. ``until`` sets the horizon so the run
+        covers that date or inspection (plus one day), after the warm-up is set.
+
+        Raises :class:`~sim.errors.InputError` when both ``horizon_days`` and ``until`` are
+        given, or ``until`` is not a date or inspection of the scenario.
+        """
+        if self.until is not None and self.horizon_days is not None:
+            raise InputError("give --days or --until, not both", key="--until")
         changes = {
             f"run.{name}": getattr(self, name)
             for name in ("replications", "seed", "horizon_days", "warmup_days", "case_log")
             if getattr(self, name) is not None
         }
-        return with_changes(scenario, changes, source="run settings")
+        scenario = with_changes(scenario, changes, source="run settings")
+        if self.until is None:
+            return scenario
+        horizon = horizon_until(scenario, self.until)
+        return with_changes(scenario, {"run.horizon_days": horizon}, source="--until")
+
+    def schedule_warnings(self, scenario: Scenario, source: str | None = None) -> list[str]:
+        """Measures, inspections and surges after the end of ``scenario`` (as these settings
+        leave it); under ``strict`` the first one is an :class:`~sim.errors.InputError`."""
+        messages = after_end(scenario)
+        if self.strict and messages:
+            more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+            raise InputError(messages[0] + more, file=source, key="--strict")
+        return messages
 
     def make_executor(self) -> Executor:
         """The executor these settings name: given, Dask, local processes or serial."""

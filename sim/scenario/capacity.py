@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from sim.scenario.calendar import Day
 from sim.scenario.distributions import Distribution, Exponential, Fixed
 from sim.scenario.frozen import Frozen
 
@@ -132,7 +133,9 @@ class Training(Frozen):
 
     course_places: int = Field(0, ge=0, description="untrained officers taken per intake")
     intake_interval_days: float = Field(91.0, gt=0, description="days between intakes")
-    first_intake_day: float = Field(0.0, ge=0, description="simulated day of the first intake")
+    first_intake_day: Day = Field(
+        0.0, ge=0, description="simulated day of the first intake, or its date (YYYY-MM-DD)"
+    )
     course_days: float = Field(365.0, gt=0, description="intake to accreditation, days")
     time_away_rate: float = Field(
         0.2, ge=0, lt=1, description="share of a trainee's productive time spent on the course"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from sim.scenario.calendar import Day
 from sim.scenario.distributions import Distribution, Exponential, Fixed
 from sim.scenario.frozen import Frozen
 
@@ -79,7 +80,7 @@ class Category(Frozen):
 class Surge(Frozen):
     """A temporary multiplier on referral rates."""
 
-    start_day: float = Field(ge=0, description="simulated day it starts")
+    start_day: Day = Field(ge=0, description="simulated day it starts, or its date (YYYY-MM-DD)")
     days: float = Field(gt=0, description="how long it lasts")
     multiplier: float = Field(ge=0, description="factor on the referral rate meanwhile")
     category: str | None = Field(None, description="one category, or all when omitted")

@@ -47,7 +47,19 @@ def resolve_extends(path: Path, _depth: int = 0) -> dict[str, Any]:
     parent_path = (path.parent / parent).resolve()
     if not parent_path.exists():
         raise InputError(f"file {parent!r} not found", file=str(path), key="extends")
-    return deep_merge(resolve_extends(parent_path, _depth + 1), data)
+    return _one_horizon(deep_merge(resolve_extends(parent_path, _depth + 1), data), data)
+
+
+def _one_horizon(merged: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """A file giving ``run.end_date`` or ``run.horizon_days`` replaces the other one its
+    parent gave (within one file, both must agree)."""
+    run, own = merged.get("run"), child.get("run")
+    if not isinstance(run, dict) or not isinstance(own, Mapping):
+        return merged
+    for mine, theirs in (("end_date", "horizon_days"), ("horizon_days", "end_date")):
+        if mine in own and theirs not in own:
+            run.pop(theirs, None)
+    return merged
 
 
 def _overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:

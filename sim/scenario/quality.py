@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.calendar import Day
 from sim.scenario.frozen import Frozen
 
 GRADES = ("good", "requires_improvement", "inadequate")  # best first
@@ -107,7 +108,7 @@ class Inspection(Frozen):
     name: str = Field(
         pattern=r"^[a-z][a-z0-9_]*$", description="prefix of its KPIs (<name>_substandard_rate)"
     )
-    day: float = Field(ge=0, description="simulated day of the inspection")
+    day: Day = Field(ge=0, description="simulated day of the inspection, or its date (YYYY-MM-DD)")
     sample_size: int = Field(374, ge=1, description="cases sampled")
     lookback_days: float = Field(
         180.0, gt=0, description="cases referred in this many days before the inspection"

@@ -12,10 +12,11 @@ objects with :func:`sim.scenario.changes.with_changes`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.calendar import DEFAULT_START, DEFAULT_WARMUP_DAYS, Day, dates_to_days
 from sim.scenario.capacity import (
     Allocation,
     OfficerGroup,
@@ -77,12 +78,19 @@ class RunSection(Frozen):
         1095.0, gt=0, description="length of the measured period after warm-up, days"
     )
     warmup_days: float = Field(
-        365.0, ge=0, description="simulated days discarded before measuring (day 0 = start)"
+        DEFAULT_WARMUP_DAYS,
+        ge=0,
+        description="simulated days discarded before measuring (day 0 = start)",
     )
     replications: int = Field(10, ge=1, le=10_000, description="independent replications")
     seed: int = Field(2016, ge=0, description="run seed; replication r uses spawn r of it")
     start_date: dt.date = Field(
-        dt.date(2014, 1, 1), description="calendar date of simulated day 0, for reports"
+        DEFAULT_START, description="calendar date of simulated day 0; dates elsewhere count from it"
+    )
+    end_date: dt.date | None = Field(
+        None,
+        description="last day the run covers, inclusive: an alternative to horizon_days, "
+        "read at load as horizon_days = end_date - start_date + 1 - warmup_days",
     )
     timeseries_interval_days: float = Field(7.0, gt=0, description="time-series sampling step")
     case_log: bool = Field(False, description="write cases.csv, one row per graded case")
@@ -96,7 +104,7 @@ class Measure(Frozen):
     """
 
     name: str = Field(description="a label for reports")
-    day: float = Field(ge=0, description="simulated day it starts")
+    day: Day = Field(ge=0, description="simulated day it starts, or its date (YYYY-MM-DD)")
     ramp_days: float = Field(0.0, ge=0, description="days to reach full strength, linearly")
     set: dict[str, float | int | bool | None] = Field(
         default_factory=dict, description="key path → new value"
@@ -142,6 +150,12 @@ class Scenario(Frozen):
     inspections: list[Inspection] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
     initial_backlog: list[BacklogEntry] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_to_days(cls, data: Any) -> Any:
+        """Dates where days are expected become day numbers (see sim.scenario.calendar)."""
+        return dates_to_days(data)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

@@ -19,6 +19,19 @@ from sim.errors import InputError
 class YamlLoader(yaml.SafeLoader):
     """Safe YAML with YAML 1.2 numbers (see the module docstring)."""
 
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """A date such as ``2016-11-25``; an impossible one (``2016-02-30``) is an error
+        naming its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a calendar date {node.value!r} ({exc})", node.start_mark
+            ) from None
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", YamlLoader.construct_yaml_timestamp)
+
 
 YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float"))]

@@ -141,8 +141,12 @@ def test_schema_is_json_schema(tmp_path):
     p = sim_cmd("schema")
     assert p.returncode == 0
     schema = json.loads(p.stdout)
-    assert "properties" in schema and "categories" in schema["properties"]
-    assert schema["additionalProperties"] is False
+    complete = schema["$defs"]["Scenario"]
+    assert "properties" in complete and "categories" in complete["properties"]
+    assert complete["additionalProperties"] is False
+    # a file with extends: is partial: checked against the definitions without required keys
+    assert schema["then"] == {"$ref": "#/$defs/PartialScenario"}
+    assert schema["$defs"]["PartialScenario"]["required"] == ["extends"]
 
 
 def test_every_command_has_help_with_examples():

@@ -1,0 +1,63 @@
+"""Warnings for measures, inspections and surges the run never reaches (stderr).
+
+A command checks before it simulates (:func:`check_schedule`: under ``--strict`` a scheduled
+thing after the run's end is an error, exit 2, before anything runs or is written) and
+prints the warnings once its work is done (:func:`print_warnings`), beside its other notes,
+so a later input error stays the one line it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+
+from sim.cli.common import err_console
+from sim.compare.inputs import plan_arms
+from sim.errors import InputError
+from sim.experiment.settings import RunSettings
+from sim.scenario import Scenario, load_scenario
+
+
+def check_schedule(
+    scenario: Scenario, settings: RunSettings, source: Path | str | None = None
+) -> list[str]:
+    """A message for each thing scheduled after the end of ``scenario`` (as ``settings``
+    leave it), starting with ``source`` (a file) when given. Under ``--strict`` the first is
+    an :class:`~sim.errors.InputError` instead (exit 2)."""
+    messages = settings.schedule_warnings(scenario, str(source) if source else None)
+    prefix = f"{source}: " if source else ""
+    return [prefix + m for m in messages]
+
+
+def print_warnings(messages: list[str]) -> None:
+    """``warning: ...`` on stderr, one line each."""
+    for message in messages:
+        err_console.print(
+            f"[bold yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True
+        )
+
+
+def check_compared(sources: list[Path], given: RunSettings) -> tuple[RunSettings, list[str]]:
+    """:func:`check_schedule` for each scenario file ``sim compare`` will run, with the
+    settings it will run them with. Returns ``given`` with ``--until`` turned into the
+    horizon it means for the first scenario file (every scenario runs with the same
+    horizon), and the messages."""
+    files = [s for s in sources if s.is_file()]
+    if given.until is not None:
+        if not files:
+            raise InputError("sets up runs of scenario files; none given", key="--until")
+        first = given.apply(load_scenario(files[0]))
+        given = given.but(horizon_days=first.run.horizon_days, until=None)
+    options = {
+        "seed": given.seed,
+        "replications": given.replications,
+        "horizon_days": given.horizon_days,
+        "warmup_days": given.warmup_days,
+    }
+    arms, _ = plan_arms(sources, options)
+    messages = []
+    for arm in arms:
+        if arm.pending is not None:
+            messages += check_schedule(arm.pending, given, source=arm.source)
+    return given, messages
