@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,9 +20,22 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.compare_matrix import matrix_footer, matrix_tables
+from sim.cli.options import (
+    RUN_OPTIONS,
+    OptionGroup,
+    OutputChoice,
+    grouped,
+    option,
+    output_options,
+)
 from sim.compare.comparison import BETTER, WORSE, compare
-from sim.compare.files import method_text, narrower_text, write_claimed_comparison
+from sim.compare.files import (
+    method_text,
+    narrower_text,
+    verdict_text,
+    write_claimed_comparison,
+)
 from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS, INSPECTION_KPIS
 from sim.experiment.settings import RunSettings
@@ -40,6 +54,40 @@ Examples:
 """
 
 _STYLE = {BETTER: "green", WORSE: "red"}
+
+
+@dataclass(frozen=True)
+class Display:
+    """What to print besides the overview matrix."""
+
+    show_all: bool = False
+    details: bool = False
+
+
+DISPLAY_OPTIONS = OptionGroup(
+    (
+        option(
+            "show_all",
+            Annotated[
+                bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
+            ],
+            False,
+        ),
+        option(
+            "details",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--details",
+                    help="With several scenarios, also print each one's table under the "
+                    "matrix (one scenario always gets its table).",
+                ),
+            ],
+            False,
+        ),
+    ),
+    Display,
+)
 
 
 @handle_errors
@@ -80,9 +128,7 @@ def compare_command(
         "Write comparison.csv, comparison.json and comparison.md here.",
         "Replace comparison files the tool wrote in --out (never a folder of yours).",
     ),
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
-    ] = False,
+    display: Display = DISPLAY_OPTIONS,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare scenarios with a baseline: differences, intervals and verdicts.
@@ -93,6 +139,11 @@ def compare_command(
     replication when runs share seeds (common random numbers), Welch's t otherwise.
     Verdicts (better, worse, no detectable difference) use Holm's correction across
     all KPI × scenario tests.
+
+    With several scenarios a matrix comes first: one row per scenario (best first on
+    the first KPI), one column per KPI (--kpi, else the headline ones), each cell the
+    difference from the baseline and its verdict; (n) is how many replications would
+    detect a difference not detected. Per-scenario tables follow with --details.
     """
     if len(sources) < 2:
         raise InputError(
@@ -118,13 +169,26 @@ def compare_command(
     if as_json:
         print_json(result)
         return
-    shown = _headline(result, everything=show_all or bool(kpi))
-    for scenario in result["scenarios"][1:]:
-        console.print(_table(result, scenario, shown))
+    shown = _headline(result, everything=display.show_all or bool(kpi))
+    several = len(result["scenarios"]) > 2
+    if several:
+        for table in matrix_tables(result, console):
+            console.print(table)
+        for line in matrix_footer(result):
+            console.print(line, highlight=False)
+    if display.details or not several:
+        for scenario in result["scenarios"][1:]:
+            console.print(_table(result, scenario, shown))
     if result["targets"]:
         console.print(_targets_table(result))
     hidden = [r for r in result["comparisons"] if r["kpi"] not in shown]
-    if hidden:
+    if several and not display.details:
+        err_console.print(
+            "--details prints each scenario's table"
+            + (" (comparison.csv has every KPI)" if out is not None else ""),
+            highlight=False,
+        )
+    elif hidden:
         detected = sum(1 for r in hidden if r["verdict"] in (BETTER, WORSE))
         err_console.print(
             f"{len({r['kpi'] for r in hidden})} more KPIs not shown "
@@ -217,7 +281,7 @@ def _table(result: dict[str, Any], scenario: dict[str, Any], shown: set[str]) ->
         if r["scenario"] != label or r["kpi"] not in shown:
             continue
         style = _STYLE.get(r["verdict"])
-        verdict = f"[{style}]{r['verdict']}[/]" if style else r["verdict"]
+        verdict = f"[{style}]{r['verdict']}[/]" if style else verdict_text(r, short=True)
         cells = [
             r["kpi"],
             _mean_pm(r["baseline_mean"], r["baseline_ci_low"], r["baseline_ci_high"], wide),
