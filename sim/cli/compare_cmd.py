@@ -20,7 +20,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.cli.compare_matrix import matrix_footer, matrix_tables
+from sim.cli.compare_matrix import matrix_footer, matrix_tables, matrix_title
 from sim.cli.options import (
     RUN_OPTIONS,
     OptionGroup,
@@ -172,6 +172,7 @@ def compare_command(
     shown = _headline(result, everything=display.show_all or bool(kpi))
     several = len(result["scenarios"]) > 2
     if several:
+        console.print(matrix_title(result), highlight=False)
         for table in matrix_tables(result, console):
             console.print(table)
         for line in matrix_footer(result):

@@ -45,9 +45,9 @@ def _label_width(result: dict[str, Any]) -> int:
     return max([len("scenario"), *(len(row_label(r)) for r in result["matrix"]["rows"])])
 
 
-def _table(result: dict[str, Any], columns: list[int], title: str) -> Table:
+def _table(result: dict[str, Any], columns: list[int]) -> Table:
     matrix = result["matrix"]
-    table = Table(title=title, title_justify="left")
+    table = Table()
     table.add_column("scenario", no_wrap=True, width=_label_width(result))
     for i in columns:
         width = _column_width(result, i)
@@ -67,7 +67,6 @@ def _table(result: dict[str, Any], columns: list[int], title: str) -> Table:
 def matrix_tables(result: dict[str, Any], console: Console) -> list[Table]:
     """The matrix split into tables no wider than the console (at least one KPI each)."""
     matrix = result["matrix"]
-    title = f"difference from {result['baseline']}, best first on {matrix['order_by']}"
     chunks: list[list[int]] = []
     used = 0  # characters of the current table: edges, padding, widths
     for i in range(len(matrix["kpis"])):
@@ -78,7 +77,12 @@ def matrix_tables(result: dict[str, Any], console: Console) -> list[Table]:
         else:
             chunks.append([i])
             used = 1 + (_label_width(result) + 3) + extra
-    return [_table(result, chunk, title if n == 0 else "") for n, chunk in enumerate(chunks)]
+    return [_table(result, chunk) for chunk in chunks]
+
+
+def matrix_title(result: dict[str, Any]) -> str:
+    """The line above the matrix: the baseline and the KPI that orders the rows."""
+    return f"difference from {result['baseline']}, best first on {result['matrix']['order_by']}"
 
 
 def matrix_footer(result: dict[str, Any]) -> list[str]:

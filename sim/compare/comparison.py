@@ -207,8 +207,9 @@ def compare(
     common_kpis:
         Compare only the KPIs every source reports instead of refusing different KPI sets.
     kpis:
-        Compare only these KPIs (in this order); fewer tests make Holm's correction less
-        severe. By default every KPI.
+        Compare only these KPIs (in this order), which are also the matrix's columns; fewer
+        tests make Holm's correction less severe. By default every KPI is compared and the
+        matrix shows the headline ones (:func:`sim.compare.matrix.default_kpis`).
     level:
         Confidence level of the intervals; verdicts test at ``1 - level`` after Holm's
         correction across all KPI × scenario tests.
@@ -217,8 +218,11 @@ def compare(
     -------
     dict
         JSON-ready: ``baseline``, ``scenarios`` (each with its source, seed, replications,
-        method and per-KPI summaries), ``comparisons`` (one row per KPI × non-baseline
-        scenario), ``targets``, ``kpis``, ``kpis_left_out``, ``multiple_testing``.
+        method, per-KPI summaries, run end day, first measure day and whether its measures
+        never started), ``comparisons`` (one row per KPI × non-baseline scenario, with
+        ``replications_needed`` where a difference was not detected), ``targets``, ``kpis``,
+        ``kpis_left_out``, ``multiple_testing``, ``notes`` and ``matrix`` (scenario × KPI
+        overview, see :mod:`sim.compare.matrix`).
 
     Raises
     ------
@@ -247,13 +251,7 @@ def compare(
     names, left_out = kpi_names(arms, common_kpis)
     _check_conditions(parsed_targets, names)
     names = _chosen_kpis(names, kpis)
-    notes = []
-    given = [k for k, v in options.items() if v is not None]
-    if settings_used is None and given:
-        notes.append(
-            f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
-            "argument is already a run"
-        )
+    notes = _ignored_notes(options, settings_used)
     run_pending(arms, run_settings)
     scenarios, rows = _scenario_rows(arms, names, level)
     alpha = round(1 - level, 12)
@@ -289,6 +287,17 @@ def compare(
     chosen = names if kpis else default_kpis(result["kpis"], [t.kpi for t in parsed_targets])
     result["matrix"] = build_matrix(result, chosen)
     return json_safe(result)
+
+
+def _ignored_notes(options: dict[str, Any], settings_used: dict[str, Any] | None) -> list[str]:
+    """A note when run settings were given but every argument is already a run."""
+    given = [k for k, v in options.items() if v is not None]
+    if settings_used is not None or not given:
+        return []
+    return [
+        f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
+        "argument is already a run"
+    ]
 
 
 def _not_started_notes(arms: list[Arm]) -> list[str]:

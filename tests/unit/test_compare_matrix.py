@@ -16,6 +16,7 @@ import sim
 from sim.compare.comparison import BETTER, NO_DIFFERENCE
 from sim.compare.files import CSV_FIELDS, write_comparison
 from sim.compare.matrix import cell_text, default_kpis, signed
+from sim.scenario.schema import Measure
 from sim.stats.paired import wilson_interval
 from sim.stats.power import replications_needed, t_test_power
 from tests.unit.test_compare import BASE, make_folder
@@ -214,9 +215,7 @@ def test_measures_that_never_started_are_noted_and_marked(three):
 
 def test_scenario_objects_with_late_measures_are_flagged(small):
     late = sim.with_changes(small, {"name": "late"})
-    late = late.model_copy(
-        update={"measures": [sim.scenario.schema.Measure(name="x", day=1000, add={})]}
-    )
+    late = late.model_copy(update={"measures": [Measure(name="x", day=1000, add={})]})
     result = sim.compare(small, late, replications=2, horizon_days=30, warmup_days=10)
     assert result["notes"] == [
         "measures in late never started: run ends day 40, first measure day 1000"
