@@ -181,7 +181,8 @@ def compare_command(
         for scenario in result["scenarios"][1:]:
             console.print(_table(result, scenario, shown))
     if result["targets"]:
-        console.print(_targets_table(result))
+        for table in _targets_tables(result, console.width):
+            console.print(table, highlight=False)
     hidden = [r for r in result["comparisons"] if r["kpi"] not in shown]
     if several and not display.details:
         err_console.print(
@@ -298,24 +299,45 @@ def _table(result: dict[str, Any], scenario: dict[str, Any], shown: set[str]) ->
     return table
 
 
-def _targets_table(result: dict[str, Any]) -> Table:
+def _share(value: Any) -> str:
+    """A probability: ``0`` and ``1`` exactly, else three significant digits."""
+    return fmt(value) if value not in (0, 1) else f"{value:.0f}"
+
+
+def _targets_tables(result: dict[str, Any], width: int) -> list[Table | str]:
+    """The targets as one table, or a heading and one table per target when one table
+    would be wider than ``width`` characters."""
     level = f"{result['level']:.0%}"
-    table = Table(
-        title="targets: share of replications meeting each (probability an inspection finds so)",
-        title_justify="left",
-    )
-    for name, justify in (
-        ("target", "left"),
-        ("scenario", "left"),
-        ("probability", "right"),
-        (f"{level} CI (Wilson)", "right"),
-        ("met / n", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    headers = ("target", "scenario", "share", f"{level} CI (Wilson)", "met / n")
+    rows = [
+        (
+            t["target"],
+            s["scenario"],
+            _share(s["probability"]),
+            "–" if s["ci_low"] is None else f"{_share(s['ci_low'])} to {_share(s['ci_high'])}",
+            f"{s['met']} / {s['n']}",
+        )
+        for t in result["targets"]
+        for s in t["scenarios"]
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    title = "targets: share of replications meeting each (probability an inspection finds so)"
+    if sum(widths) + 3 * len(widths) + 1 <= width:
+        return [_plain_table(title, headers, rows, left=2)]
+    tables: list[Table | str] = [title]
     for t in result["targets"]:
-        for s in t["scenarios"]:
-            ci = "–" if s["ci_low"] is None else f"{fmt(s['ci_low'])} to {fmt(s['ci_high'])}"
-            table.add_row(
-                t["target"], s["scenario"], fmt(s["probability"]), ci, f"{s['met']} / {s['n']}"
-            )
+        mine = [r[1:] for r in rows if r[0] == t["target"]]
+        tables.append(_plain_table(t["target"], headers[1:], mine))
+    return tables
+
+
+def _plain_table(
+    title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1
+) -> Table:
+    """Cells never wrapped; the first ``left`` columns left-aligned, the others right."""
+    table = Table(title=title, title_justify="left")
+    for i, name in enumerate(headers):
+        table.add_column(name, justify="left" if i < left else "right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     return table

@@ -144,13 +144,20 @@ def correction_line(comparison: dict[str, Any], *, short: bool = False) -> str:
     tests = comparison["multiple_testing"]["tests"]
     scenarios = len(comparison["scenarios"]) - 1
     kpis = sum(1 for k in comparison["kpis"] if k["better"] in ("lower", "higher"))
-    count = f"{tests} {'test' if tests == 1 else 'tests'} ({kpis} KPIs × {scenarios} scenarios)"
+    count = (
+        f"{tests} {_plural(tests, 'test')} "
+        f"({kpis} {_plural(kpis, 'KPI')} × {scenarios} {_plural(scenarios, 'scenario')})"
+    )
     if short:
         return f"Holm over {count}; fewer --kpi → milder correction"
     return (
         f"Verdicts use Holm's correction over {count} of KPIs with a better direction: "
         "--kpi compares fewer KPIs, so fewer tests and a milder correction"
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def matrix_markdown(comparison: dict[str, Any]) -> list[str]:

@@ -130,3 +130,18 @@ def test_one_scenario_keeps_its_table(folders):
     r = sim_cmd("compare", folders[0], folders[1], columns=200)
     assert r.exit_code == 0, r.stderr
     assert "fewer vs small" in r.stdout and "best first on" not in r.stdout
+
+
+def test_wilson_bounds_print_as_0_and_1_and_targets_fit_80_columns(folders):
+    # Every replication meets the first target and none the second: Wilson bounds of exactly
+    # 1 and 0 (not 0.9999999999999999 or 5.55e-17).
+    targets = ["substandard_rate<2", "inspection_substandard_rate<0"]
+    r = sim_cmd(
+        "compare", *folders, "--kpi", "substandard_rate", "-t", targets[0], "-t", targets[1]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert "0.439 to 1 │   3 / 3" in r.stdout and "0 to 0.561 │   0 / 3" in r.stdout
+    assert "e-1" not in r.stdout and "0.9999" not in r.stdout
+    for target in targets:  # each target printed whole, as the title of its table
+        assert any(line.strip() == target for line in r.stdout.splitlines())
