@@ -20,6 +20,7 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
+from sim.cli.compare_details import scenario_table
 from sim.cli.compare_matrix import matrix_footer, matrix_tables, matrix_title
 from sim.cli.options import (
     RUN_OPTIONS,
@@ -31,9 +32,6 @@ from sim.cli.options import (
 )
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import (
-    method_text,
-    narrower_text,
-    verdict_text,
     write_claimed_comparison,
 )
 from sim.errors import InputError
@@ -52,8 +50,6 @@ Examples:
 
   sim compare results/baseline results/measures --out results/compare --json > comparison.json
 """
-
-_STYLE = {BETTER: "green", WORSE: "red"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +175,7 @@ def compare_command(
             console.print(line, highlight=False)
     if display.details or not several:
         for scenario in result["scenarios"][1:]:
-            console.print(_table(result, scenario, shown))
+            console.print(scenario_table(result, scenario, shown, console.width))
     if result["targets"]:
         for table in _targets_tables(result, console.width):
             console.print(table, highlight=False)
@@ -215,88 +211,6 @@ def _headline(result: dict[str, Any], *, everything: bool) -> set[str]:
         for n in names
         if n in core or n in targets or (n.endswith(inspection) and not n.startswith("rule_"))
     }
-
-
-def _mean_pm(mean: Any, low: Any, high: Any, with_interval: bool = True) -> str:
-    if mean is None:
-        return "–"
-    return (
-        fmt(mean)
-        if low is None or not with_interval
-        else f"{fmt(mean)} ± {fmt((high - low) / 2, 2)}"
-    )
-
-
-def _interval(value: Any, low: Any, high: Any) -> str:
-    if value is None:
-        return "–"
-    return fmt(value) if low is None else f"{fmt(value)} ({fmt(low)}, {fmt(high)})"
-
-
-def _change(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+.0%}" if abs(value) >= 10 else f"{value:+.1%}"
-
-
-def _p(value: Any) -> str:
-    if value is None:
-        return "–"
-    return "<0.0001" if value < 1e-4 else f"{value:.4f}"
-
-
-def _table(result: dict[str, Any], scenario: dict[str, Any], shown: set[str]) -> Table:
-    base, label = result["baseline"], scenario["label"]
-    width = console.width
-    wide, narrow = width >= 170, width < 120  # what fits: raw p, intervals of means, ...
-    tests = result["multiple_testing"]["tests"]
-    table = Table(
-        title=f"{label} vs {base}: {method_text(scenario['method'])}, {scenario['method_reason']}",
-        title_justify="left",
-        caption=(
-            (f"means ± {result['level']:.0%} half-widths; " if wide else "")
-            + f"verdicts at {result['alpha']:g} after Holm's correction across {tests} "
-            + ("test" if tests == 1 else "tests")
-            + ("" if wide else "; more columns in --json and --out files, or a wider terminal")
-            + (
-                ""
-                if narrow
-                else "; pairing: how many times narrower the paired interval is than an "
-                "unpaired one (∞: the same difference in every replication)"
-            )
-        ),
-        caption_justify="left",
-    )
-    table.add_column("KPI", no_wrap=True)
-    table.add_column(base, justify="right")
-    table.add_column(label, justify="right")
-    table.add_column(f"difference ({result['level']:.0%} CI)", justify="right")
-    if not narrow:
-        table.add_column("change", justify="right")
-    if wide:
-        table.add_column("p", justify="right")
-    table.add_column("p Holm", justify="right")
-    table.add_column("verdict")
-    if not narrow:
-        table.add_column("pairing", justify="right")
-    for r in result["comparisons"]:
-        if r["scenario"] != label or r["kpi"] not in shown:
-            continue
-        style = _STYLE.get(r["verdict"])
-        verdict = f"[{style}]{r['verdict']}[/]" if style else verdict_text(r, short=True)
-        cells = [
-            r["kpi"],
-            _mean_pm(r["baseline_mean"], r["baseline_ci_low"], r["baseline_ci_high"], wide),
-            _mean_pm(r["mean"], r["ci_low"], r["ci_high"], wide),
-            _interval(r["difference"], r["difference_ci_low"], r["difference_ci_high"]),
-            *([] if narrow else [_change(r["relative_change"])]),
-            *([_p(r["p_value"])] if wide else []),
-            _p(r["p_adjusted"]),
-            verdict,
-            *([] if narrow else [narrower_text(r)]),
-        ]
-        table.add_row(*cells)
-    return table
 
 
 def _share(value: Any) -> str:

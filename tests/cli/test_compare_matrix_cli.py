@@ -145,3 +145,23 @@ def test_wilson_bounds_print_as_0_and_1_and_targets_fit_80_columns(folders):
     assert "e-1" not in r.stdout and "0.9999" not in r.stdout
     for target in targets:  # each target printed whole, as the title of its table
         assert any(line.strip() == target for line in r.stdout.splitlines())
+
+
+def test_one_scenario_table_fits_80_columns_with_whole_cells(folders):
+    # The late package against the baseline: its own table, narrowed to what fits.
+    r = sim_cmd("compare", folders[0], folders[2], "--all")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    result = sim.compare(folders[0], folders[2])
+    body = {label: cells for label, cells in matrix_rows(r.stdout)}
+    # Every KPI is a whole row label, and its verdict cell starts with the verdict's mark
+    # (the long names leave no room for verdicts in words).
+    for row in result["comparisons"]:
+        assert row["kpi"] in body, row["kpi"]
+        mark = {"better": "▲", "worse": "▼", "no detectable difference": "·"}
+        assert body[row["kpi"]][-1].startswith(mark.get(row["verdict"], "n/a"))
+    assert "▲ better  ▼ worse" in r.stdout  # the legend of the marks
+    late = sim_cmd("compare", folders[0], folders[3], "--kpi", "substandard_rate", columns=120)
+    words = " ".join(late.stdout.split())  # the title wraps to the table's width
+    assert "measures never started: run ends day 210, first measure day 900" in words
