@@ -144,15 +144,14 @@ def correction_line(comparison: dict[str, Any], *, short: bool = False) -> str:
     tests = comparison["multiple_testing"]["tests"]
     scenarios = len(comparison["scenarios"]) - 1
     kpis = sum(1 for k in comparison["kpis"] if k["better"] in ("lower", "higher"))
-    count = (
-        f"{tests} {_plural(tests, 'test')} "
-        f"({kpis} {_plural(kpis, 'KPI')} × {scenarios} {_plural(scenarios, 'scenario')})"
-    )
+    tested = f"{tests} {_plural(tests, 'test')}"
+    across = f"{scenarios} {_plural(scenarios, 'scenario')}"
     if short:
-        return f"Holm over {count}; fewer --kpi → milder correction"
+        kpi_count = f"{kpis} {_plural(kpis, 'KPI')}"
+        return f"Holm over {tested} ({kpi_count} × {across}); fewer --kpi → milder correction"
     return (
-        f"Verdicts use Holm's correction over {count} of KPIs with a better direction: "
-        "--kpi compares fewer KPIs, so fewer tests and a milder correction"
+        f"Verdicts use Holm's correction over {tested} ({kpis} KPIs with a better direction "
+        f"× {across}): --kpi compares fewer KPIs, so fewer tests and a milder correction"
     )
 
 
