@@ -47,7 +47,17 @@ def t_test_power(
         return 1.0 if difference != 0 else alpha
     critical = float(sps.t.ppf(1 - alpha / 2, df))
     shift = abs(difference) / se
-    return float(sps.nct.sf(critical, df, shift) + sps.nct.cdf(-critical, df, shift))
+    upper = _finite_or(sps.nct.sf(critical, df, shift), 1 - sps.nct.cdf(critical, df, shift))
+    # The far tail underflows to nan in scipy for large shifts with few degrees of freedom.
+    lower = _finite_or(sps.nct.cdf(-critical, df, shift), 1 - sps.nct.sf(-critical, df, shift))
+    power = _finite_or(upper, float(sps.norm.sf(critical - shift))) + _finite_or(lower, 0.0)
+    return min(1.0, max(0.0, power))
+
+
+def _finite_or(value: float, fallback: float) -> float:
+    """``value`` if it is a finite number, else ``fallback``."""
+    value = float(value)
+    return value if math.isfinite(value) else float(fallback)
 
 
 def replications_needed(

@@ -47,6 +47,33 @@ def test_paired_power_at_34_matches_g_power():
     assert t_test_power(0.5, 1.0, 34, 0.05) == pytest.approx(0.8078, abs=5e-4)
 
 
+def test_replications_needed_beyond_the_exact_search():
+    # d = 0.02 needs about 19,600 pairs: the normal approximation plus z²/2 is then exact.
+    needed = replications_needed(0.02, 1.0, 0.05)
+    assert needed == 19625
+    assert t_test_power(0.02, 1.0, needed, 0.05) >= 0.8 > t_test_power(0.02, 1.0, needed - 1, 0.05)
+
+
+@pytest.mark.parametrize(
+    ("difference", "sd", "alpha"),
+    [
+        # Few replications, a large shift and a strict level: scipy's far tail is nan here.
+        (0.5778, 0.0631, 0.05 / 180),
+        (12.3, 0.35, 0.05 / 180),
+        (1.0, 0.2, 0.001),
+        (0.3, 1.0, 0.05 / 27),
+    ],
+)
+def test_replications_needed_is_the_smallest_with_power(difference, sd, alpha):
+    needed = replications_needed(difference, sd, alpha)
+    assert needed is not None and needed >= 2
+    assert t_test_power(difference, sd, needed, alpha) >= 0.8
+    if needed > 2:
+        assert t_test_power(difference, sd, needed - 1, alpha) < 0.8
+    for n in range(2, 12):  # a probability, never nan
+        assert 0.0 <= t_test_power(difference, sd, n, alpha) <= 1.0
+
+
 def test_replications_needed_scales_and_corrects():
     # Only the ratio of difference to standard deviation matters, not its sign or unit.
     assert replications_needed(-5.0, 10.0, 0.05) == replications_needed(0.5, 1.0, 0.05) == 34
