@@ -65,7 +65,10 @@ DISPLAY_OPTIONS = OptionGroup(
         option(
             "show_all",
             Annotated[
-                bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
+                bool,
+                typer.Option(
+                    "--all", help="Per-scenario tables: every KPI, not just the headline ones."
+                ),
             ],
             False,
         ),
@@ -111,7 +114,8 @@ def compare_command(
         typer.Option(
             "--kpi",
             "-k",
-            help="Compare only this KPI (repeatable); fewer tests, milder Holm correction.",
+            help="Compare only this KPI (repeatable; the matrix's columns, in this order): "
+            "fewer tests, milder Holm correction.",
             show_default=False,
         ),
     ] = None,
