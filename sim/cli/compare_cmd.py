@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,10 +20,21 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.compare_details import scenario_table
+from sim.cli.compare_matrix import matrix_footer, matrix_tables, matrix_title
+from sim.cli.options import (
+    RUN_OPTIONS,
+    OptionGroup,
+    OutputChoice,
+    grouped,
+    option,
+    output_options,
+)
 from sim.cli.schedule_notes import check_compared, print_warnings
 from sim.compare.comparison import BETTER, WORSE, compare
-from sim.compare.files import method_text, narrower_text, write_claimed_comparison
+from sim.compare.files import (
+    write_claimed_comparison,
+)
 from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS, INSPECTION_KPIS
 from sim.experiment.settings import RunSettings
@@ -40,7 +52,42 @@ Examples:
   sim compare results/baseline results/measures --out results/compare --json > comparison.json
 """
 
-_STYLE = {BETTER: "green", WORSE: "red"}
+
+@dataclass(frozen=True)
+class Display:
+    """What to print besides the overview matrix."""
+
+    show_all: bool = False
+    details: bool = False
+
+
+DISPLAY_OPTIONS = OptionGroup(
+    (
+        option(
+            "show_all",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--all", help="Per-scenario tables: every KPI, not just the headline ones."
+                ),
+            ],
+            False,
+        ),
+        option(
+            "details",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--details",
+                    help="With several scenarios, also print each one's table under the "
+                    "matrix (one scenario always gets its table).",
+                ),
+            ],
+            False,
+        ),
+    ),
+    Display,
+)
 
 
 @handle_errors
@@ -68,7 +115,8 @@ def compare_command(
         typer.Option(
             "--kpi",
             "-k",
-            help="Compare only this KPI (repeatable); fewer tests, milder Holm correction.",
+            help="Compare only this KPI (repeatable; the matrix's columns, in this order): "
+            "fewer tests, milder Holm correction.",
             show_default=False,
         ),
     ] = None,
@@ -81,9 +129,7 @@ def compare_command(
         "Write comparison.csv, comparison.json and comparison.md here.",
         "Replace comparison files the tool wrote in --out (never a folder of yours).",
     ),
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Show every KPI, not just the headline ones.")
-    ] = False,
+    display: Display = DISPLAY_OPTIONS,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare scenarios with a baseline: differences, intervals and verdicts.
@@ -94,6 +140,11 @@ def compare_command(
     replication when runs share seeds (common random numbers), Welch's t otherwise.
     Verdicts (better, worse, no detectable difference) use Holm's correction across
     all KPI × scenario tests.
+
+    With several scenarios a matrix comes first: one row per scenario (best first on
+    the first KPI), one column per KPI (--kpi, else the headline ones), each cell the
+    difference from the baseline and its verdict; (n) is how many replications would
+    detect a difference not detected. Per-scenario tables follow with --details.
     """
     if len(sources) < 2:
         raise InputError(
@@ -121,13 +172,28 @@ def compare_command(
     if as_json:
         print_json(result)
         return
-    shown = _headline(result, everything=show_all or bool(kpi))
-    for scenario in result["scenarios"][1:]:
-        console.print(_table(result, scenario, shown))
+    shown = _headline(result, everything=display.show_all or bool(kpi))
+    several = len(result["scenarios"]) > 2
+    if several:
+        console.print(matrix_title(result), highlight=False)
+        for table in matrix_tables(result, console):
+            console.print(table)
+        for line in matrix_footer(result):
+            console.print(line, highlight=False)
+    if display.details or not several:
+        for scenario in result["scenarios"][1:]:
+            console.print(scenario_table(result, scenario, shown, console.width))
     if result["targets"]:
-        console.print(_targets_table(result))
+        for table in _targets_tables(result, console.width):
+            console.print(table, highlight=False)
     hidden = [r for r in result["comparisons"] if r["kpi"] not in shown]
-    if hidden:
+    if several and not display.details:
+        err_console.print(
+            "--details prints each scenario's table"
+            + (" (comparison.csv has every KPI)" if out is not None else ""),
+            highlight=False,
+        )
+    elif hidden:
         detected = sum(1 for r in hidden if r["verdict"] in (BETTER, WORSE))
         err_console.print(
             f"{len({r['kpi'] for r in hidden})} more KPIs not shown "
@@ -154,106 +220,45 @@ def _headline(result: dict[str, Any], *, everything: bool) -> set[str]:
     }
 
 
-def _mean_pm(mean: Any, low: Any, high: Any, with_interval: bool = True) -> str:
-    if mean is None:
-        return "–"
-    return (
-        fmt(mean)
-        if low is None or not with_interval
-        else f"{fmt(mean)} ± {fmt((high - low) / 2, 2)}"
-    )
+def _share(value: Any) -> str:
+    """A probability: ``0`` and ``1`` exactly, else three significant digits."""
+    return fmt(value) if value not in (0, 1) else f"{value:.0f}"
 
 
-def _interval(value: Any, low: Any, high: Any) -> str:
-    if value is None:
-        return "–"
-    return fmt(value) if low is None else f"{fmt(value)} ({fmt(low)}, {fmt(high)})"
-
-
-def _change(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+.0%}" if abs(value) >= 10 else f"{value:+.1%}"
-
-
-def _p(value: Any) -> str:
-    if value is None:
-        return "–"
-    return "<0.0001" if value < 1e-4 else f"{value:.4f}"
-
-
-def _table(result: dict[str, Any], scenario: dict[str, Any], shown: set[str]) -> Table:
-    base, label = result["baseline"], scenario["label"]
-    width = console.width
-    wide, narrow = width >= 170, width < 120  # what fits: raw p, intervals of means, ...
-    tests = result["multiple_testing"]["tests"]
-    table = Table(
-        title=f"{label} vs {base}: {method_text(scenario['method'])}, {scenario['method_reason']}",
-        title_justify="left",
-        caption=(
-            (f"means ± {result['level']:.0%} half-widths; " if wide else "")
-            + f"verdicts at {result['alpha']:g} after Holm's correction across {tests} "
-            + ("test" if tests == 1 else "tests")
-            + ("" if wide else "; more columns in --json and --out files, or a wider terminal")
-            + (
-                ""
-                if narrow
-                else "; pairing: how many times narrower the paired interval is than an "
-                "unpaired one (∞: the same difference in every replication)"
-            )
-        ),
-        caption_justify="left",
-    )
-    table.add_column("KPI", no_wrap=True)
-    table.add_column(base, justify="right")
-    table.add_column(label, justify="right")
-    table.add_column(f"difference ({result['level']:.0%} CI)", justify="right")
-    if not narrow:
-        table.add_column("change", justify="right")
-    if wide:
-        table.add_column("p", justify="right")
-    table.add_column("p Holm", justify="right")
-    table.add_column("verdict")
-    if not narrow:
-        table.add_column("pairing", justify="right")
-    for r in result["comparisons"]:
-        if r["scenario"] != label or r["kpi"] not in shown:
-            continue
-        style = _STYLE.get(r["verdict"])
-        verdict = f"[{style}]{r['verdict']}[/]" if style else r["verdict"]
-        cells = [
-            r["kpi"],
-            _mean_pm(r["baseline_mean"], r["baseline_ci_low"], r["baseline_ci_high"], wide),
-            _mean_pm(r["mean"], r["ci_low"], r["ci_high"], wide),
-            _interval(r["difference"], r["difference_ci_low"], r["difference_ci_high"]),
-            *([] if narrow else [_change(r["relative_change"])]),
-            *([_p(r["p_value"])] if wide else []),
-            _p(r["p_adjusted"]),
-            verdict,
-            *([] if narrow else [narrower_text(r)]),
-        ]
-        table.add_row(*cells)
-    return table
-
-
-def _targets_table(result: dict[str, Any]) -> Table:
+def _targets_tables(result: dict[str, Any], width: int) -> list[Table | str]:
+    """The targets as one table, or a heading and one table per target when one table
+    would be wider than ``width`` characters."""
     level = f"{result['level']:.0%}"
-    table = Table(
-        title="targets: share of replications meeting each (probability an inspection finds so)",
-        title_justify="left",
-    )
-    for name, justify in (
-        ("target", "left"),
-        ("scenario", "left"),
-        ("probability", "right"),
-        (f"{level} CI (Wilson)", "right"),
-        ("met / n", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    headers = ("target", "scenario", "share", f"{level} CI (Wilson)", "met / n")
+    rows = [
+        (
+            t["target"],
+            s["scenario"],
+            _share(s["probability"]),
+            "–" if s["ci_low"] is None else f"{_share(s['ci_low'])} to {_share(s['ci_high'])}",
+            f"{s['met']} / {s['n']}",
+        )
+        for t in result["targets"]
+        for s in t["scenarios"]
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    title = "targets: share of replications meeting each (probability an inspection finds so)"
+    if sum(widths) + 3 * len(widths) + 1 <= width:
+        return [_plain_table(title, headers, rows, left=2)]
+    tables: list[Table | str] = [title]
     for t in result["targets"]:
-        for s in t["scenarios"]:
-            ci = "–" if s["ci_low"] is None else f"{fmt(s['ci_low'])} to {fmt(s['ci_high'])}"
-            table.add_row(
-                t["target"], s["scenario"], fmt(s["probability"]), ci, f"{s['met']} / {s['n']}"
-            )
+        mine = [r[1:] for r in rows if r[0] == t["target"]]
+        tables.append(_plain_table(t["target"], headers[1:], mine))
+    return tables
+
+
+def _plain_table(
+    title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1
+) -> Table:
+    """Cells never wrapped; the first ``left`` columns left-aligned, the others right."""
+    table = Table(title=title, title_justify="left")
+    for i, name in enumerate(headers):
+        table.add_column(name, justify="left" if i < left else "right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     return table

@@ -24,18 +24,17 @@ import numpy as np
 
 from sim.compare.conditions import Condition, parse_condition
 from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
+from sim.compare.matrix import build_matrix, default_kpis
+from sim.compare.verdicts import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.output.files import json_safe
 from sim.stats.paired import PAIRED, WELCH, holm_adjust, paired_difference, welch_difference
 from sim.stats.paired import wilson_interval as _wilson
+from sim.stats.power import replications_needed
 from sim.stats.summary import t_interval
 
-BETTER = "better"
-WORSE = "worse"
-NO_DIFFERENCE = "no detectable difference"
-NO_DIRECTION = "n/a (no better direction)"
-TOO_FEW = "n/a (too few replications)"
+__all__ = ["BETTER", "NO_DIFFERENCE", "NO_DIRECTION", "TOO_FEW", "WORSE", "compare"]
 
 # ---------------------------------------------------------------------------- statistics
 
@@ -96,7 +95,32 @@ def _compare_kpi(name: str, base: Arm, arm: Arm, method: str, level: float) -> d
         "unpaired_half_width": unpaired,
         "paired_half_width": paired_half,
         "narrower_factor": factor,
+        "replications_needed": None,
     }
+
+
+def _needed(rows: list[dict[str, Any]], arms: list[Arm], alpha: float, tests: int) -> None:
+    """Replications that would detect each undetected difference at Holm's strictest level.
+
+    For rows judged "no detectable difference" with a non-zero difference: the smallest
+    number of replications per scenario at which a t-test at ``alpha / tests`` (the level of
+    Holm's first step, so enough whatever the other tests give) has power 0.8 against the
+    observed difference, from the observed standard deviation of the paired differences
+    (Welch: of each scenario's replications).
+    """
+    base, by_label = arms[0], {arm.label: arm for arm in arms}
+    for row in rows:
+        if row["verdict"] != NO_DIFFERENCE or not row["difference"] or tests < 1:
+            continue
+        a, b = base.values[row["kpi"]], by_label[row["scenario"]].values[row["kpi"]]
+        if row["method"] == PAIRED:
+            both = np.isfinite(a) & np.isfinite(b)
+            sd, other = float(np.std(b[both] - a[both], ddof=1)), None
+        else:
+            sd, other = (float(np.std(x[np.isfinite(x)], ddof=1)) for x in (a, b))
+        row["replications_needed"] = replications_needed(
+            row["difference"], sd, alpha / tests, sd_other=other
+        )
 
 
 def _verdicts(rows: list[dict[str, Any]], alpha: float) -> int:
@@ -183,8 +207,9 @@ def compare(
     common_kpis:
         Compare only the KPIs every source reports instead of refusing different KPI sets.
     kpis:
-        Compare only these KPIs (in this order); fewer tests make Holm's correction less
-        severe. By default every KPI.
+        Compare only these KPIs (in this order), which are also the matrix's columns; fewer
+        tests make Holm's correction less severe. By default every KPI is compared and the
+        matrix shows the headline ones (:func:`sim.compare.matrix.default_kpis`).
     level:
         Confidence level of the intervals; verdicts test at ``1 - level`` after Holm's
         correction across all KPI × scenario tests.
@@ -193,8 +218,11 @@ def compare(
     -------
     dict
         JSON-ready: ``baseline``, ``scenarios`` (each with its source, seed, replications,
-        method and per-KPI summaries), ``comparisons`` (one row per KPI × non-baseline
-        scenario), ``targets``, ``kpis``, ``kpis_left_out``, ``multiple_testing``.
+        method, per-KPI summaries, run end day, first measure day and whether its measures
+        never started), ``comparisons`` (one row per KPI × non-baseline scenario, with
+        ``replications_needed`` where a difference was not detected), ``targets``, ``kpis``,
+        ``kpis_left_out``, ``multiple_testing``, ``notes`` and ``matrix`` (scenario × KPI
+        overview, see :mod:`sim.compare.matrix`).
 
     Raises
     ------
@@ -223,17 +251,13 @@ def compare(
     names, left_out = kpi_names(arms, common_kpis)
     _check_conditions(parsed_targets, names)
     names = _chosen_kpis(names, kpis)
-    notes = []
-    given = [k for k, v in options.items() if v is not None]
-    if settings_used is None and given:
-        notes.append(
-            f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
-            "argument is already a run"
-        )
+    notes = _ignored_notes(options, settings_used)
     run_pending(arms, run_settings)
     scenarios, rows = _scenario_rows(arms, names, level)
     alpha = round(1 - level, 12)
     family = _verdicts(rows, alpha)
+    _needed(rows, arms, alpha, family)
+    notes += _not_started_notes(arms)
     base = arms[0]
     result = {
         "baseline": base.label,
@@ -260,7 +284,30 @@ def compare(
         ),
         "notes": notes,
     }
+    chosen = names if kpis else default_kpis(result["kpis"], [t.kpi for t in parsed_targets])
+    result["matrix"] = build_matrix(result, chosen)
     return json_safe(result)
+
+
+def _ignored_notes(options: dict[str, Any], settings_used: dict[str, Any] | None) -> list[str]:
+    """A note when run settings were given but every argument is already a run."""
+    given = [k for k, v in options.items() if v is not None]
+    if settings_used is not None or not given:
+        return []
+    return [
+        f"{', '.join(given)} ignored: they set up runs of scenario files, and every "
+        "argument is already a run"
+    ]
+
+
+def _not_started_notes(arms: list[Arm]) -> list[str]:
+    """A note for each argument whose measures all start on or after its run's end."""
+    return [
+        f"measures in {arm.label} never started: run ends day {arm.end_day:g}, "
+        f"first measure day {min(arm.measure_days):g}"
+        for arm in arms
+        if arm.measures_never_started
+    ]
 
 
 def _check_conditions(conditions: Sequence[Condition], names: list[str]) -> None:
@@ -308,6 +355,9 @@ def _scenario_rows(
                 "warmup_days": arm.warmup_days,
                 "method": method,
                 "method_reason": reason,
+                "end_day": arm.end_day,
+                "first_measure_day": min(arm.measure_days) if arm.measure_days else None,
+                "measures_never_started": arm.measures_never_started,
                 "kpis": {name: _summary(arm.values[name], level) for name in names},
             }
         )

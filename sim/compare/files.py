@@ -1,7 +1,10 @@
 """The files of a comparison: ``comparison.json``, ``comparison.csv``, ``comparison.md``.
 
 :func:`write_comparison` writes what :func:`sim.compare.compare` returns into one folder,
-whole or not at all.
+whole or not at all. ``comparison.md`` opens with the overview matrix; ``comparison.csv`` has
+one row per KPI × scenario as before, and its last columns place the row in the matrix:
+``matrix_rank`` (the scenario's row, 1 = best on the first matrix KPI) and ``matrix_cell``
+(the cell as printed; empty for KPIs not in the matrix).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.compare.matrix import cell_text, matrix_markdown
 from sim.output.files import write_csv, write_json
 from sim.output.folders import Claim, OutputTarget, claim
 from sim.output.manifest import manifest_header
@@ -36,6 +40,11 @@ CSV_FIELDS = (
     "unpaired_half_width",
     "paired_half_width",
     "narrower_factor",
+    # added with the overview matrix; earlier columns keep their names and order
+    "replications_needed",
+    "measures_never_started",
+    "matrix_rank",
+    "matrix_cell",
 )
 
 
@@ -87,9 +96,21 @@ def narrower_text(row: dict[str, Any]) -> str:
     return "–"
 
 
+def verdict_text(row: dict[str, Any], *, short: bool = False) -> str:
+    """The verdict, with the replications that would detect an undetected difference."""
+    needed = row.get("replications_needed")
+    if needed is None:
+        return row["verdict"]
+    if short:
+        return f"{row['verdict']} (≈{needed:,} reps)"
+    return f"{row['verdict']} (≈{needed:,} replications would detect it)"
+
+
 def comparison_markdown(comparison: dict[str, Any]) -> str:
     """``comparison.md``: the comparison as Markdown tables for a report."""
-    lines = _runs_section(comparison)
+    lines = _runs_section(comparison) + matrix_markdown(comparison)
+    if comparison["notes"]:
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in comparison["notes"]]
     for s in comparison["scenarios"][1:]:
         lines += _scenario_section(comparison, s)
     if comparison["targets"]:
@@ -147,7 +168,7 @@ def _scenario_section(comparison: dict[str, Any], s: dict[str, Any]) -> list[str
             f"| {_mean_ci(r['mean'], r['ci_low'], r['ci_high'])} "
             f"| {_mean_ci(r['difference'], r['difference_ci_low'], r['difference_ci_high'])} "
             f"| {_pct(r['relative_change'])} | {_p(r['p_value'])} | {_p(r['p_adjusted'])} "
-            f"| {r['verdict']} | {narrower_text(r)} |"
+            f"| {verdict_text(r)} | {narrower_text(r)} |"
         )
     return lines
 
@@ -174,6 +195,26 @@ def _targets_section(comparison: dict[str, Any]) -> list[str]:
     return lines
 
 
+def csv_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """The comparison rows with their place in the matrix (see :data:`CSV_FIELDS`)."""
+    matrix = comparison["matrix"]
+    rank = {row["scenario"]: i for i, row in enumerate(matrix["rows"], start=1)}
+    cells = {(row["scenario"], c["kpi"]): c for row in matrix["rows"] for c in row["cells"]}
+    started = {s["label"]: s["measures_never_started"] for s in comparison["scenarios"]}
+    out = []
+    for r in comparison["comparisons"]:
+        cell = cells.get((r["scenario"], r["kpi"]))
+        out.append(
+            r
+            | {
+                "measures_never_started": started[r["scenario"]],
+                "matrix_rank": rank.get(r["scenario"]),
+                "matrix_cell": cell_text(cell) if cell else None,
+            }
+        )
+    return out
+
+
 def write_comparison(
     comparison: dict[str, Any], out: str | Path | OutputTarget, *, force: bool = False
 ) -> Path:
@@ -193,6 +234,6 @@ def write_claimed_comparison(claimed: Claim, comparison: dict[str, Any]) -> Path
     with claimed.writing() as tmp:
         write_json(tmp / "manifest.json", manifest_header("comparison", claimed.target.command))
         write_json(tmp / "comparison.json", comparison)
-        write_csv(tmp / "comparison.csv", comparison["comparisons"], list(CSV_FIELDS))
+        write_csv(tmp / "comparison.csv", csv_rows(comparison), list(CSV_FIELDS))
         (tmp / "comparison.md").write_text(comparison_markdown(comparison), encoding="utf-8")
     return claimed.path

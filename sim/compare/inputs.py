@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,31 @@ class Arm:
     values: dict[str, np.ndarray]  # KPI → values in ``indices`` order; empty until run
     label: str = ""
     pending: Scenario | None = None  # a scenario still to run, with its run settings
+    measure_days: list[float] = field(default_factory=list)  # each measure's start day
+
+    @property
+    def end_day(self) -> float:
+        """The run's last simulated day (warm-up plus horizon), days from day 0."""
+        return self.warmup_days + self.horizon_days
+
+    @property
+    def measures_never_started(self) -> bool:
+        """The scenario has measures and every one starts on or after the run's end."""
+        return bool(self.measure_days) and min(self.measure_days) >= self.end_day
+
+
+def _days_of(measures: Any) -> list[float]:
+    """Start days of measures given as a scenario's list or a manifest's list of dicts."""
+    days = []
+    for measure in measures if isinstance(measures, list) else []:
+        day = measure.get("day") if isinstance(measure, dict) else getattr(measure, "day", None)
+        try:
+            value = float(day)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value):
+            days.append(value)
+    return days
 
 
 def _load_folder(path: Path) -> Arm:
@@ -58,6 +83,11 @@ def _load_folder(path: Path) -> Arm:
         warmup_days=float(folder.manifest["warmup_days"]),
         specs=specs,
         values=kpi_columns(folder),
+        measure_days=_days_of(
+            (folder.manifest.get("resolved_scenario") or {}).get("measures")
+            if isinstance(folder.manifest.get("resolved_scenario"), dict)
+            else None
+        ),
     )
 
 
@@ -75,6 +105,7 @@ def _from_run(result: RunResult, source: str, kind: str) -> Arm:
         values={
             s.name: np.array([r.kpis[s.name] for r in reps], dtype=float) for s in result.specs
         },
+        measure_days=_days_of(list(result.scenario.measures)),
     )
 
 
@@ -212,6 +243,7 @@ def _planned(text: str, scenario: Scenario, settings: dict[str, Any]) -> Arm:
         specs={s.name: (s.better, s.description) for s in kpi_specs(resolved)},
         values={},
         pending=resolved,
+        measure_days=_days_of(list(resolved.measures)),
     )
 
 

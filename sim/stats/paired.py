@@ -136,7 +136,9 @@ def holm_adjust(p_values: Sequence[float]) -> list[float]:
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> dict[str, Any]:
     """Share ``successes / n`` with Wilson's score interval.
 
-    Returns ``{"share", "ci_low", "ci_high", "n"}`` (``None`` values when ``n`` is 0).
+    Returns ``{"share", "ci_low", "ci_high", "n"}`` (``None`` values when ``n`` is 0). Bounds
+    within float rounding of 0 or 1 (such as ``5.55e-17`` when no replication meets it) are
+    exactly 0 and 1.
     """
     if n <= 0:
         return {"share": None, "ci_low": None, "ci_high": None, "n": 0}
@@ -149,7 +151,16 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> dict[str, An
     half = z * math.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / denom
     return {
         "share": share,
-        "ci_low": max(0.0, centre - half),
-        "ci_high": min(1.0, centre + half),
+        "ci_low": _snap(centre - half),
+        "ci_high": _snap(centre + half),
         "n": n,
     }
+
+
+def _snap(bound: float, tolerance: float = 1e-12) -> float:
+    """A share's bound in [0, 1], with float noise next to 0 or 1 removed."""
+    if bound < tolerance:
+        return 0.0
+    if bound > 1 - tolerance:
+        return 1.0
+    return bound
