@@ -90,6 +90,7 @@ def _run_settings(
     warmup: float | None = None,
     workers: int | None = None,
     address: str | None = None,
+    first_replication: int = 0,
 ) -> RunSettings:
     return RunSettings(
         replications=reps,
@@ -98,6 +99,7 @@ def _run_settings(
         warmup_days=warmup,
         workers=workers,
         address=address or None,
+        first_replication=first_replication,
     )
 
 
@@ -153,6 +155,27 @@ RUN_OPTIONS = OptionGroup(
     _run_settings,
 )
 """``--reps --seed --days --warmup --workers --address`` → a RunSettings."""
+
+RUN_FROM_OPTIONS = OptionGroup(
+    (
+        *RUN_OPTIONS.options,
+        option(
+            "first_replication",
+            Annotated[
+                int,
+                typer.Option(
+                    "--first-replication",
+                    min=0,
+                    help="Index of the first replication: with the same --seed, "
+                    "--first-replication 3 --reps 1 runs replication 3 of a run alone.",
+                ),
+            ],
+            0,
+        ),
+    ),
+    _run_settings,
+)
+"""The run settings and ``--first-replication`` (``sim run`` only)."""
 
 
 # output folder ---------------------------------------------------------------------------
