@@ -206,8 +206,8 @@ def _take_lock(path: Path) -> Path:
                 pid = -1
             if pid > 0 and pid != os.getpid() and _pid_alive(pid):
                 raise InputError(
-                    f"another run (process {pid}) is writing this folder now; wait for it to "
-                    "finish or choose another --out",
+                    f"folder in use: another run (process {pid}) is writing it now; wait "
+                    "for it to finish or choose another --out",
                     file=str(path),
                 ) from None
             lock.unlink(missing_ok=True)  # left by a process that no longer runs

@@ -1,0 +1,71 @@
+"""SIGINT, SIGTERM and SIGKILL on `sim run --workers 2`, mid-run, as a user sends them.
+
+Each test starts a run long enough to be interrupted (8 replications of 600 days on two
+workers: several seconds), waits until both workers run, sends the signal, and checks what
+is left: the exit status, one line on stderr, no traceback, nothing in the output's parent
+folder (no results folder, no hidden temporary folder, no lock) and no worker process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.processes import start_sim, stderr_of, wait_for_workers, wait_gone
+
+RUN = ["--reps", "8", "--workers", "2", "--days", "600", "--out", "tmp/x"]
+MID_RUN_S = 1.0  # after both workers started: replications are running, none written
+
+
+def _start_mid_run(tmp_path, small_path):
+    (tmp_path / "tmp").mkdir()
+    proc = start_sim(["run", str(small_path), *RUN], tmp_path)
+    workers = wait_for_workers(proc, 2)
+    time.sleep(MID_RUN_S)
+    assert proc.poll() is None, "the run finished before the signal: make it longer"
+    return proc, workers
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
+)
+def test_signal_stops_run_leaving_nothing(tmp_path, small_path, signum, status):
+    proc, workers = _start_mid_run(tmp_path, small_path)
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    assert proc.wait(timeout=30) == status
+    took = time.monotonic() - sent
+    err = stderr_of(tmp_path)
+    name = signal.Signals(signum).name
+    assert err.splitlines() == [f"sim: interrupted by {name}; nothing written to tmp/x"]
+    assert "Traceback" not in err
+    assert sorted(os.listdir(tmp_path / "tmp")) == []  # no folder, temporary or lock
+    assert wait_gone(workers, timeout=1.0) == []  # stopped by the command, not orphaned
+    assert took < 10, f"took {took:.1f} s to stop"
+
+
+def test_sigkill_of_parent_ends_workers(tmp_path, small_path):
+    proc, workers = _start_mid_run(tmp_path, small_path)
+    proc.kill()
+    assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert wait_gone(workers, timeout=5.0) == []
+    # a SIGKILLed command cannot clean up; nothing but its lock is left, and the next run
+    # into the same place takes the lock over (its process is gone)
+    assert sorted(os.listdir(tmp_path / "tmp")) in ([], [".x.lock"])
+
+
+def test_sigint_to_the_process_group_like_ctrl_c(tmp_path, small_path):
+    """Ctrl-C in a terminal reaches the workers too: they leave the stopping to the command."""
+    (tmp_path / "tmp").mkdir()
+    proc = start_sim(["run", str(small_path), *RUN], tmp_path, own_group=True)
+    workers = wait_for_workers(proc, 2)
+    time.sleep(MID_RUN_S)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    err = stderr_of(tmp_path)
+    assert err.splitlines() == ["sim: interrupted by SIGINT; nothing written to tmp/x"]
+    assert sorted(os.listdir(tmp_path / "tmp")) == []
+    assert wait_gone(workers, timeout=1.0) == []
