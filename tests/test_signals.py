@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.processes import start_sim, stderr_of, wait_for_workers, wait_gone
+from tests.processes import children, start_sim, stderr_of, wait_for_workers, wait_gone
 
 RUN = ["--reps", "8", "--workers", "2", "--days", "600", "--out", "tmp/x"]
 MID_RUN_S = 1.0  # after both workers started: replications are running, none written
@@ -69,3 +69,32 @@ def test_sigint_to_the_process_group_like_ctrl_c(tmp_path, small_path):
     assert err.splitlines() == ["sim: interrupted by SIGINT; nothing written to tmp/x"]
     assert sorted(os.listdir(tmp_path / "tmp")) == []
     assert wait_gone(workers, timeout=1.0) == []
+
+
+@pytest.mark.slow
+def test_interrupted_sweep_keeps_its_partial_folder_and_resumes(tmp_path, small_path):
+    (tmp_path / "tmp").mkdir()
+    args = ["sweep", str(small_path), "-m", "grid", "--vary", "triage.staff=1,2,3,4"]
+    args += ["--reps", "3", "--days", "300", "--workers", "2", "--out", "tmp/sw"]
+    proc = start_sim(args, tmp_path)
+    tasks = tmp_path / "tmp" / "sw.partial" / "tasks"
+    deadline = time.monotonic() + 90
+    while len(list(tasks.glob("*.json"))) < 2 and time.monotonic() < deadline:
+        assert proc.poll() is None, stderr_of(tmp_path)
+        time.sleep(0.05)
+    workers = children(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert stderr_of(tmp_path).splitlines() == [
+        "sim: interrupted by SIGINT; nothing written to tmp/sw; finished runs kept in "
+        "tmp/sw.partial (the same command again resumes)"
+    ]
+    assert sorted(os.listdir(tmp_path / "tmp")) == ["sw.partial"]  # no lock, no temporary
+    kept = sorted(p.name for p in tasks.iterdir())
+    assert len(kept) >= 2 and all(not name.startswith(".") for name in kept)
+    assert wait_gone(workers, timeout=1.0) == []
+
+    again = start_sim(args, tmp_path, "again")
+    assert again.wait(timeout=120) == 0, stderr_of(tmp_path, "again")
+    assert f"{len(kept)} resumed" in " ".join(stderr_of(tmp_path, "again").split())
+    assert sorted(os.listdir(tmp_path / "tmp")) == ["sw"]
