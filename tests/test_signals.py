@@ -98,3 +98,41 @@ def test_interrupted_sweep_keeps_its_partial_folder_and_resumes(tmp_path, small_
     assert again.wait(timeout=120) == 0, stderr_of(tmp_path, "again")
     assert f"{len(kept)} resumed" in " ".join(stderr_of(tmp_path, "again").split())
     assert sorted(os.listdir(tmp_path / "tmp")) == ["sw"]
+
+
+@pytest.mark.slow
+def test_sigterm_cancels_the_tasks_on_a_dask_cluster(tmp_path, small_path):
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+    )
+    client = distributed.Client(cluster)
+    try:
+        (tmp_path / "tmp").mkdir()
+        args = ["run", str(small_path), "--reps", "8", "--days", "600"]
+        proc = start_sim(
+            [*args, "--address", cluster.scheduler_address, "--out", "tmp/x"], tmp_path
+        )
+
+        def tasks() -> int:
+            return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+
+        deadline = time.monotonic() + 90
+        while tasks() == 0 and time.monotonic() < deadline:
+            assert proc.poll() is None, stderr_of(tmp_path)
+            time.sleep(0.1)
+        time.sleep(MID_RUN_S)
+        assert tasks() > 0, "the run finished before the signal: make it longer"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 143
+        assert stderr_of(tmp_path).splitlines() == [
+            "sim: interrupted by SIGTERM; nothing written to tmp/x"
+        ]
+        assert sorted(os.listdir(tmp_path / "tmp")) == []
+        deadline = time.monotonic() + 10
+        while tasks() and time.monotonic() < deadline:  # cancelled, so forgotten
+            time.sleep(0.1)
+        assert tasks() == 0
+    finally:
+        client.close()
+        cluster.close()
