@@ -8,7 +8,6 @@ two scenarios run with the same seed share random numbers (common random numbers
 from __future__ import annotations
 
 import time
-from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,11 +147,15 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     started = time.perf_counter()
     results: list[ReplicationResult | None] = [None] * n
     runner = settings.make_executor().map_indexed(run_replication, tasks)
-    with closing(runner):  # stops the workers at once if this loop is left early
+    try:
         for done, (i, result) in enumerate(runner, start=1):
             results[i] = result
             if settings.progress is not None:
                 settings.progress(done, n)
+    finally:  # a loop left early (a signal, a failure) stops the workers at once
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()
     result = RunResult(
         scenario=scenario,
         seed=scenario.run.seed,
