@@ -54,7 +54,7 @@ def _rows(path):
 def test_cli_line_gives_a_command_that_reruns_the_replication(
     tmp_path, small_path, monkeypatch, third_replication_fails
 ):
-    args = ["run", str(small_path), "--reps", "5", "--days", "20", "--seed", "7"]
+    args = ["run", str(small_path), "--reps", "4", "--days", "20", "--seed", "7"]
     args += ["--workers", "1", "--out", str(tmp_path / "full")]
     monkeypatch.setattr(sys, "argv", ["sim", *args])
     failed = CliRunner().invoke(app, args)
