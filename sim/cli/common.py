@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,8 +24,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from sim.cli.stopping import interrupted_line, replication_line
 from sim.errors import InputError, RunError
+from sim.experiment.failures import ReplicationError
 from sim.output.folders import OutputTarget
+from sim.output.interrupts import Interrupted, raising_on_signals
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,26 +73,43 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, SystemExit):
-            raise
-        except InputError as exc:
-            fail(_one_line(str(exc)), EXIT_BAD_INPUT)
-        except KeyboardInterrupt:
-            fail("interrupted", EXIT_FAILED)
-        except RunError as exc:
-            fail(f"run failed: {_one_line(str(exc))}", EXIT_FAILED)
-        except Exception as exc:  # noqa: BLE001 - the CLI turns any failure into one line
-            if os.environ.get("SIM_DEBUG"):
-                raise
-            fail(
-                f"run failed: {type(exc).__name__}: {_one_line(str(exc))} "
-                "(set SIM_DEBUG=1 for a traceback)",
-                EXIT_FAILED,
-            )
+        with raising_on_signals():
+            return _reporting_errors(fn, args, kwargs)
 
     return wrapper
+
+
+def _reporting_errors(fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    """Call ``fn``; a failure becomes one line on stderr and an exit status.
+
+    SIGINT and SIGTERM (raised as :class:`Interrupted` by the handler around this call) exit
+    128 + the signal number, after the folders being written were left as they were.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except InputError as exc:
+        fail(_one_line(str(exc)), EXIT_BAD_INPUT)
+    except KeyboardInterrupt as exc:
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        line = interrupted_line(stopped)
+        err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(stopped.exit_status) from None
+    except ReplicationError as exc:
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        fail(_one_line(replication_line(exc, sys.argv)), EXIT_FAILED)
+    except RunError as exc:
+        fail(f"run failed: {_one_line(str(exc))}", EXIT_FAILED)
+    except Exception as exc:  # noqa: BLE001 - the CLI turns any failure into one line
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        fail(
+            f"run failed: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(set SIM_DEBUG=1 for a traceback)",
+            EXIT_FAILED,
+        )
 
 
 def _one_line(text: str) -> str:

@@ -183,6 +183,32 @@ RUN_OPTIONS = OptionGroup(
 """``--reps --seed --days --warmup --until --workers --address --strict`` → a RunSettings."""
 
 
+def _run_from_settings(first_replication: int = 0, **run_options: Any) -> RunSettings:
+    return _run_settings(**run_options).but(first_replication=first_replication)
+
+
+RUN_FROM_OPTIONS = OptionGroup(
+    (
+        *RUN_OPTIONS.options,
+        option(
+            "first_replication",
+            Annotated[
+                int,
+                typer.Option(
+                    "--first-replication",
+                    min=0,
+                    help="Index of the first replication: with the same --seed, "
+                    "--first-replication 3 --reps 1 runs replication 3 of a run alone.",
+                ),
+            ],
+            0,
+        ),
+    ),
+    _run_from_settings,
+)
+"""The run settings and ``--first-replication`` (``sim run`` only)."""
+
+
 # output folder ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class OutputChoice:

@@ -22,7 +22,7 @@ from sim.cli.common import (
 )
 from sim.cli.options import (
     FORCE_HELP,
-    RUN_OPTIONS,
+    RUN_FROM_OPTIONS,
     OptionGroup,
     OutputChoice,
     grouped,
@@ -30,6 +30,7 @@ from sim.cli.options import (
     output_options,
 )
 from sim.cli.schedule_notes import check_schedule, print_warnings
+from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
 from sim.experiment.runner import RunResult, run, summary_dict
@@ -127,7 +128,7 @@ PRECISION_OPTIONS = OptionGroup(
 def run_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    settings: RunSettings = RUN_OPTIONS,
+    settings: RunSettings = RUN_FROM_OPTIONS,
     output: OutputChoice = output_options(
         "Results folder (default: results/ followed by the scenario name).", FORCE_HELP
     ),
@@ -145,6 +146,8 @@ def run_command(
     Prints a KPI table with 95% confidence intervals and writes manifest.json,
     scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
     """
+    if precision.precision is not None and settings.first_replication:
+        raise InputError("cannot be combined with --precision", key="--first-replication")
     sc = load_scenario(scenario, overrides=set_ or [])
     settings = settings.but(case_log=case_log or None)
     sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)

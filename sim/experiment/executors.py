@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
+from sim.experiment.workers import prepare_worker, stop_workers
+
 
 class Executor(Protocol):
     def map_indexed(
@@ -28,19 +30,31 @@ class SerialExecutor:
 
 
 class LocalProcessExecutor:
-    """Runs tasks on ``workers`` local processes."""
+    """Runs tasks on ``workers`` local processes, which end with the command (see
+    :mod:`sim.experiment.workers`)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, int(workers))
 
     def map_indexed(self, fn, tasks):
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)))
+        if not tasks:
+            return
+        pool = ProcessPoolExecutor(
+            max_workers=min(self.workers, len(tasks)),
+            initializer=prepare_worker,
+            initargs=(os.getpid(),),
+        )
+        finished = False
         try:
             futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+            finished = True
         finally:
-            # an interrupted caller (Ctrl-C, a failed task) must not wait for queued tasks
+            # an interrupted caller (a signal, a failed task, a closed generator) waits
+            # neither for queued nor for running tasks: the workers are stopped
+            if not finished:
+                stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.diagnostics import diagnostics
+from sim.experiment.failures import ReplicationError
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.experiment.settings import RunSettings
 from sim.model import Streams, replication_seed, simulate
@@ -44,10 +45,14 @@ class ReplicationResult:
 def run_replication(task: ReplicationTask) -> ReplicationResult:
     """Simulate one replication and reduce it to KPIs (runs in a worker)."""
     started = time.perf_counter()
-    streams = Streams(replication_seed(task.seed, task.index))
-    records = simulate(task.scenario, streams)
-    kpis = compute_kpis(records)
-    cases = case_table(records) if task.case_log else None
+    try:
+        streams = Streams(replication_seed(task.seed, task.index))
+        records = simulate(task.scenario, streams)
+        kpis = compute_kpis(records)
+        cases = case_table(records) if task.case_log else None
+    except Exception as exc:  # named with its index and seed, so it can be run alone
+        detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        raise ReplicationError(task.index, task.seed, task.scenario.name, detail) from exc
     return ReplicationResult(
         index=task.index,
         kpis=kpis,
@@ -147,10 +152,15 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     started = time.perf_counter()
     results: list[ReplicationResult | None] = [None] * n
     runner = settings.make_executor().map_indexed(run_replication, tasks)
-    for done, (i, result) in enumerate(runner, start=1):
-        results[i] = result
-        if settings.progress is not None:
-            settings.progress(done, n)
+    try:
+        for done, (i, result) in enumerate(runner, start=1):
+            results[i] = result
+            if settings.progress is not None:
+                settings.progress(done, n)
+    finally:  # a loop left early (a signal, a failure) stops the workers at once
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()
     result = RunResult(
         scenario=scenario,
         seed=scenario.run.seed,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.output.interrupts import Interrupted, held
 
 MARKER = ".caseflow-sim.json"
 """File in every folder the tool writes: ``{"kind": ...}``; only such folders are replaced."""
@@ -205,8 +206,8 @@ def _take_lock(path: Path) -> Path:
                 pid = -1
             if pid > 0 and pid != os.getpid() and _pid_alive(pid):
                 raise InputError(
-                    f"another run (process {pid}) is writing this folder now; wait for it to "
-                    "finish or choose another --out",
+                    f"folder in use: another run (process {pid}) is writing it now; wait "
+                    "for it to finish or choose another --out",
                     file=str(path),
                 ) from None
             lock.unlink(missing_ok=True)  # left by a process that no longer runs
@@ -228,6 +229,7 @@ class Claim:
     def __init__(self, target: OutputTarget, kind: str) -> None:
         self.target = target
         self.kind = kind
+        self.written = False  # the folder was renamed into place
 
     @property
     def path(self) -> Path:
@@ -237,16 +239,21 @@ class Claim:
     def writing(self) -> Iterator[Path]:
         """Yield a temporary folder; on success it gets the marker and replaces the target."""
         path = self.target.path
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{_TMP_INFIX}", dir=path.parent))
+        tmp: Path | None = None
         try:
+            with held():  # a signal here must not leave the new folder unrecorded
+                tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{_TMP_INFIX}", dir=path.parent))
             yield tmp
             (tmp / MARKER).write_text(json.dumps({"kind": self.kind}) + "\n", encoding="utf-8")
             _follow_umask(tmp)
-            if path.exists():
-                shutil.rmtree(path)
-            os.replace(tmp, path)
+            with held():  # the old folder is never deleted without the new one taking its place
+                if path.exists():
+                    shutil.rmtree(path)
+                os.replace(tmp, path)
+                self.written = True
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None and not self.written:
+                shutil.rmtree(tmp, ignore_errors=True)
             raise
 
 
@@ -262,16 +269,25 @@ def claim(target: OutputTarget, *, kind: str, inputs: Iterable[Path] = ()) -> It
     """Check ``target`` (:func:`check_target`), lock it, and yield a :class:`Claim`.
 
     Hold the claim from before the work starts until its folder is written, so a second run
-    into the same folder is refused at once. The lock is released on leaving.
+    into the same folder is refused at once. The lock is released on leaving, also on
+    SIGINT/SIGTERM (:mod:`sim.output.interrupts`), which records the folder as left
+    unwritten (or written, when the signal came after the rename).
     """
     check_target(target, kind=kind, inputs=inputs)
     target.path.parent.mkdir(parents=True, exist_ok=True)
-    lock = _take_lock(target.path)
+    claimed = Claim(target, kind)
+    lock: Path | None = None
     try:
+        with held():  # a signal here must not leave the lock behind
+            lock = _take_lock(target.path)
         _remove_stale_temporaries(target.path)
-        yield Claim(target, kind)
+        yield claimed
+    except Interrupted as exc:  # tell the command line what the signal left
+        (exc.written if claimed.written else exc.unwritten).append(target.path)
+        raise
     finally:
-        lock.unlink(missing_ok=True)
+        if lock is not None:
+            lock.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -31,6 +31,7 @@ import yaml
 from sim.errors import InputError
 from sim.output.files import write_csv, write_json, write_scenario
 from sim.output.folders import Claim
+from sim.output.interrupts import held
 from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
 from sim.scenario.yaml_io import read_yaml_mapping
@@ -53,8 +54,9 @@ SWEEP_FILE_KEYS = (
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with held():  # a signal waits, so no temporary file is left in the work folder
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
 
 
 class SweepStore:

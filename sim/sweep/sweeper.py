@@ -28,6 +28,7 @@ from sim.experiment.kpis import KpiSpec, kpi_specs
 from sim.experiment.runner import ReplicationTask, run_replication
 from sim.experiment.settings import RunSettings
 from sim.output.folders import OutputTarget, claim
+from sim.output.interrupts import Interrupted
 from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
@@ -210,7 +211,13 @@ def run_sweep(
     if out is None:
         return _execute(plan, settings, None)
     with claim(out, kind="sweep") as claimed:
-        return _execute(plan, settings, SweepStore(claimed, definition))
+        store = SweepStore(claimed, definition)
+        try:
+            return _execute(plan, settings, store)
+        except Interrupted as exc:  # the finished tasks stay, for the same command to resume
+            if store.work.is_dir():
+                exc.kept.append(store.work)
+            raise
 
 
 def _execute(plan: SweepPlan, settings: RunSettings, store: SweepStore | None) -> SweepResult:
