@@ -86,12 +86,13 @@ def parameter_json(p: Parameter) -> dict[str, Any]:
 
 
 def summary_line(register: Register) -> str:
-    """``N parameters: a sourced, b calibrated, c assumed (d of them schema defaults)``."""
+    """``N parameters: a sourced, b calibrated, c assumed (d of them schema defaults)``:
+    counts over the whole scenario, whatever ``--status`` shows."""
     c = register.counts
     return (
         f"{len(register.parameters)} parameters: {c['sourced']} sourced, "
         f"{c['calibrated']} calibrated, {c['assumed']} assumed "
-        f"({c['default']} of them schema defaults, not in the file)"
+        f"({c['default']} of them schema defaults)"
     )
 
 
@@ -103,10 +104,12 @@ def _print_parameters(register: Register, shown: list[Parameter]) -> None:
     console.print(f"[bold]{escape(register.name)}[/]: {escape(register.scenario)}", highlight=False)
     for p in shown:
         unit = f" {p.unit}" if p.unit else ""
-        console.print(f"{escape(p.key)} = {escape(_shown(p.value))}{unit}", highlight=False)
+        console.print(
+            f"{escape(p.key)} = {escape(_shown(p.value))}{unit}", highlight=False, soft_wrap=True
+        )
         colour = _COLOURS[p.status]
         console.print(
-            f"    [{colour}]{p.status}[/]: {escape(p.detail)}", highlight=False, markup=True
+            f"    [{colour}]{p.status}[/]: {escape(p.detail)}", highlight=False, soft_wrap=True
         )
 
 
@@ -137,4 +140,4 @@ def describe_command(
     _print_parameters(register, shown)
     if register.sources_file is None:
         console.print("docs/sources.md not found: sources shown by id only", highlight=False)
-    console.print(summary_line(register), highlight=False)
+    console.print(summary_line(register), highlight=False, soft_wrap=True)
