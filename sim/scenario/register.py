@@ -74,6 +74,8 @@ class Register:
 def read_calibration(path: Path) -> Calibration:
     """The ``free:`` key paths and target KPIs of a targets file."""
     data = read_yaml_mapping(path, what="targets keys")
+    if "targets" not in data and "free" not in data:
+        raise InputError("not a targets file (expected targets: and free:)", file=str(path))
     free = data.get("free") or {}
     targets = data.get("targets") or []
     if not isinstance(free, Mapping) or not isinstance(targets, list):
@@ -98,7 +100,7 @@ def flatten(data: Any, prefix: KeyPath = ()) -> Iterable[tuple[KeyPath, Any]]:
 class _File:
     path: Path
     comments: dict[KeyPath, KeyComment]
-    calibration: Calibration | None
+    calibrations: tuple[Calibration, ...]
 
 
 def _owner(files: list[_File], key: KeyPath) -> _File | None:
@@ -118,23 +120,26 @@ def _named(tags: Iterable[str], sources: dict[str, SourceRow]) -> tuple[SourceRo
 
 
 def _from_note(note: Note, sources: dict[str, SourceRow]) -> tuple[str, tuple[SourceRow, ...]]:
+    """The detail shown for a note: the cited rows with titles, or the note's own text."""
     rows = _named(note.tags, sources)
-    if note.status == "sourced" and note.source_text and not rows:
+    if note.status != "sourced":
+        return note.text, rows
+    if note.source_text and not rows:
         return note.source_text, rows
-    cited = "; ".join(f"[{r.id}] {r.title}".strip() for r in rows)
-    if note.status == "sourced":
-        return cited, rows
-    return note.text if not cited else f"{note.text}", rows
+    return "; ".join(f"[{r.id}] {r.title}".strip() for r in rows), rows
+
+
+def _fitting(owner: _File, dotted: str) -> Calibration | None:
+    """The first of the owner's targets files whose ``free:`` names ``dotted``."""
+    return next((c for c in owner.calibrations if dotted in c.free), None)
 
 
 def _fitted_beside(owner: _File, key: KeyPath) -> str | None:
-    """A key written on the same line as ``key`` that the owner's targets file fits."""
+    """A key written on the same line as ``key`` that one of the owner's targets fits."""
     entry = owner.comments.get(key)
-    if owner.calibration is None or entry is None:
-        return None
-    for other in entry.others_on_line:
+    for other in entry.others_on_line if entry else ():
         sibling = ".".join((*key[:-1], other))
-        if sibling in owner.calibration.free:
+        if _fitting(owner, sibling) is not None:
             return sibling
     return None
 
@@ -145,38 +150,36 @@ def _parameter(key: KeyPath, value: Any, files: list[_File], sources: dict) -> P
     if owner is None:
         return Parameter(dotted, value, unit, "assumed", "default (not in the file)")
     found = note_for(owner.comments, key)
-    note, line = found if found else (None, owner.comments.get(key, None))
-    line = line if isinstance(line, int) else (line.line if line else None)
-    calibration = owner.calibration
-    if calibration is not None and dotted in calibration.free:
-        shown = ", ".join(calibration.kpis[:3]) + (", ..." if len(calibration.kpis) > 3 else "")
-        detail = f"{calibration.file.name}: {len(calibration.kpis)} targets ({shown})"
+    own = owner.comments.get(key)
+    note, line = found if found else (None, own.line if own else None)
+    where = {"file": str(owner.path), "line": line}
+    calibration = _fitting(owner, dotted)
+    if calibration is not None:
+        kpis = calibration.kpis
+        shown = ", ".join(kpis[:3]) + (", ..." if len(kpis) > 3 else "")
+        detail = f"{calibration.file.name}: {len(kpis)} targets ({shown})"
         rows = _named(note.tags, sources) if note else ()
         return Parameter(
-            dotted, value, unit, "calibrated", detail, rows, str(owner.path), line, calibration
+            dotted, value, unit, "calibrated", detail, rows, **where, calibration=calibration
         )
-    if note is not None and note.status == "calibrated" and _fitted_beside(owner, key):
-        detail = f"not fitted itself: {calibration.file.name} fits {_fitted_beside(owner, key)}"
-        return Parameter(dotted, value, unit, "assumed", detail, (), str(owner.path), line)
-    if note is None:
+    sibling = _fitted_beside(owner, key)
+    if note is not None and note.status == "calibrated" and sibling:
         return Parameter(
-            dotted, value, unit, "assumed", "no source cited", (), str(owner.path), line
+            dotted, value, unit, "assumed", f"not fitted itself ({sibling} is)", **where
         )
+    if note is None:
+        return Parameter(dotted, value, unit, "assumed", "no source cited", **where)
     detail, rows = _from_note(note, sources)
-    return Parameter(dotted, value, unit, note.status, detail, rows, str(owner.path), line)
+    return Parameter(dotted, value, unit, note.status, detail, rows, **where)
 
 
 def _files(path: Path, targets: Iterable[Path]) -> list[_File]:
-    explicit = [read_calibration(Path(t)) for t in targets]
+    explicit = tuple(read_calibration(Path(t)) for t in targets)
     files = []
     for f in extends_chain(path):
         beside = f.parent / f"{f.stem}_targets.yaml"
-        calibration = read_calibration(beside) if beside.is_file() else None
-        if explicit:
-            kpis = tuple(k for c in explicit for k in c.kpis)
-            free = frozenset().union(*(c.free for c in explicit))
-            calibration = Calibration(explicit[0].file, free, kpis)
-        files.append(_File(f, read_comments(f), calibration))
+        calibrations = explicit or ((read_calibration(beside),) if beside.is_file() else ())
+        files.append(_File(f, read_comments(f), calibrations))
     return files
 
 

@@ -158,3 +158,5 @@ def test_bad_targets_file_is_input_error(tmp_path, small_path):
     bad.write_text("free: [1, 2]\n", encoding="utf-8")
     with pytest.raises(InputError, match="t.yaml"):
         describe(small_path, targets=[bad])
+    with pytest.raises(InputError, match="not a targets file"):
+        describe(small_path, targets=[small_path])
