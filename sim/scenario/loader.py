@@ -97,3 +97,14 @@ def load_scenario(
     scenario = with_changes(scenario, _overrides(overrides), source=f"{path}: --set")
     check_measures(scenario, source=str(path))
     return scenario
+
+
+def extends_chain(path: Path) -> list[Path]:
+    """``path`` and the files its ``extends:`` names in turn, nearest first (resolved)."""
+    chain = [Path(path).resolve()]
+    while len(chain) <= _MAX_EXTENDS_DEPTH:
+        parent = read_yaml_mapping(chain[-1]).get("extends")
+        if not isinstance(parent, str):
+            break
+        chain.append((chain[-1].parent / parent).resolve())
+    return chain

@@ -124,3 +124,63 @@ def parameters_markdown() -> str:
             f"| `{row['key']}` | {row['type']} | {row['default']} | {row['description']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+_SUFFIX_UNITS = (
+    ("_per_year", "per year"),
+    ("_per_day", "per day"),
+    ("_days", "days"),
+    ("_hours", "hours"),
+    ("_rate", "share 0-1"),
+)
+_DESCRIPTION_UNITS = (", days", ", hours")
+_DIST_VALUES = {"mean", "value", "low", "high", "mode", "median"}
+
+
+def _row_for(parts: tuple[str, ...]) -> tuple[dict[str, str], int] | None:
+    """The reference row whose key pattern matches the longest start of ``parts``."""
+    best = None
+    for row in _rows_cached():
+        pattern = row["key"].split(".")
+        if len(pattern) > len(parts):
+            continue
+        matches = all(p.startswith("<") or p == q for p, q in zip(pattern, parts, strict=False))
+        if matches and (best is None or len(pattern) > best[1]):
+            best = (row, len(pattern))
+    return best
+
+
+_ROWS: list[dict[str, str]] = []
+
+
+def _rows_cached() -> list[dict[str, str]]:
+    if not _ROWS:
+        _ROWS.extend(parameter_rows())
+    return _ROWS
+
+
+def unit_of(parts: tuple[str, ...]) -> str:
+    """The unit of the value at key path ``parts`` (``("warrants", "court_days", "mean")``),
+    from the field's name suffix or description; a measure's ``set``/``add`` entry takes
+    its target's unit; empty when the schema states none (counts, flags, names)."""
+    found = _row_for(parts)
+    if found is None:
+        return ""
+    row, depth = found
+    rest = parts[depth:]
+    if row["key"].endswith((".set", ".add")) and rest:
+        return unit_of(tuple(".".join(rest).split(".")))
+    if rest and row["type"] == "distribution" and rest[-1] not in _DIST_VALUES:
+        return ""
+    name = row["key"].rsplit(".", 1)[-1]
+    for suffix, unit in _SUFFIX_UNITS:
+        if name.endswith(suffix):
+            return unit
+    for ending in _DESCRIPTION_UNITS:
+        if row["description"].endswith(ending):
+            return ending[2:]
+    if row["description"].startswith(("share ", "chance ")) or " shares" in row["description"]:
+        return "share 0-1"
+    if row["description"].startswith("simulated day"):
+        return "day"
+    return ""
