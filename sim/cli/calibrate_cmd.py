@@ -62,7 +62,9 @@ def calibrate_command(
             show_default=False,
         ),
     ] = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "workers", "days", "address"),
+    given: RunSettings = RUN_OPTIONS.only(
+        "reps", "seed", "workers", "days", "address", "allow_large"
+    ),
     max_evals: Annotated[
         int | None,
         typer.Option(

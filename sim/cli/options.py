@@ -90,6 +90,7 @@ def _run_settings(
     warmup: float | None = None,
     workers: int | None = None,
     address: str | None = None,
+    allow_large: bool = False,
 ) -> RunSettings:
     return RunSettings(
         replications=reps,
@@ -98,6 +99,7 @@ def _run_settings(
         warmup_days=warmup,
         workers=workers,
         address=address or None,
+        allow_large=allow_large or None,
     )
 
 
@@ -149,10 +151,22 @@ RUN_OPTIONS = OptionGroup(
                 ),
             ],
         ),
+        option(
+            "allow_large",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--allow-large",
+                    help="Run even when the work-size estimate (referrals and events from "
+                    "rates × days × replications) is over its limit.",
+                ),
+            ],
+            False,
+        ),
     ),
     _run_settings,
 )
-"""``--reps --seed --days --warmup --workers --address`` → a RunSettings."""
+"""``--reps --seed --days --warmup --workers --address --allow-large`` → a RunSettings."""
 
 
 # output folder ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sim.cli.common import (
 from sim.cli.options import RUN_OPTIONS, grouped
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario import load_scenario
 
 EXAMPLES = """
@@ -36,7 +37,7 @@ Examples:
 def warmup_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "workers").but(
+    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "workers", "allow_large").but(
         "reps",
         Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")],
         5,
@@ -51,6 +52,7 @@ def warmup_command(
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
+    check_work_size(sc, allow_large=bool(given.allow_large), source=str(scenario))
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}

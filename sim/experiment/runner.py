@@ -16,6 +16,7 @@ import numpy as np
 from sim.experiment.diagnostics import diagnostics
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.model import Streams, replication_seed, simulate
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
@@ -123,8 +124,10 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     settings, **options:
         A :class:`~sim.experiment.settings.RunSettings`, and/or its fields as keywords
         (``replications``, ``seed``, ``horizon_days``, ``warmup_days``, ``case_log``,
-        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``);
-        unset ones fall back to the scenario's ``run:`` section and one worker per core.
+        ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``,
+        ``allow_large``); unset ones fall back to the scenario's ``run:`` section and one
+        worker per core. A run over the work-size limit is refused before its first event
+        (see :mod:`sim.experiment.work_size`) unless ``allow_large``.
 
     Returns
     -------
@@ -133,6 +136,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     """
     settings = RunSettings.merge(settings, options)
     scenario = settings.apply(scenario)
+    check_work_size(scenario, allow_large=bool(settings.allow_large))
     n = scenario.run.replications
     first = settings.first_replication
     tasks = [

@@ -38,6 +38,7 @@ class RunSettings:
     executor: Executor | None = None  # any object with map_indexed (tests, custom clusters)
     progress: Progress | None = None
     first_replication: int = 0  # index of the first replication (to extend a run)
+    allow_large: bool | None = None  # run even if the work-size estimate is over its limit
 
     @classmethod
     def merge(
