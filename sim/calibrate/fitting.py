@@ -297,7 +297,11 @@ class _Problem:
         if max_evals < 1:
             raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
         run_sc = run_settings.but(case_log=None).apply(scenario)
-        check_work_size(run_sc, allow_large=bool(run_settings.allow_large))
+        check_work_size(
+            run_sc,
+            allow_large=bool(run_settings.allow_large),
+            source=f"scenario {scenario.name!r} with {source}",
+        )
         check_targets(target_list, run_sc, file=source, full=scenario)
         params = resolve_free(run_sc, _as_free(free, spec))
         data = scenario_to_dict(scenario)

@@ -50,7 +50,7 @@ def calibrate_command(
     scenario: ScenarioArg,
     targets: Annotated[
         Path,
-        typer.Option("--targets", "-t", help="Targets YAML file.", dir_okay=False),
+        typer.Option("--targets", "-t", help="Targets YAML file."),
     ],
     free: Annotated[
         list[str] | None,

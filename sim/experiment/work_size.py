@@ -133,13 +133,13 @@ def check_estimate(size: WorkSize, *, allow_large: bool, source: str) -> None:
     """Refuse ``size`` as :func:`check_work_size` says."""
     hours = size.total_events / EVENTS_PER_SECOND / 3600
     what = (
-        f"about {size.total_events:.3g} simulation events (~{hours:.3g} hours on one core; "
-        f"{size.referrals:.3g} referrals and {size.objects:.3g} officers, backlog cases and "
-        f"time-series rows per replication, {size.replications} replications)"
+        f"about {size.total_events:.3g} simulation events (~{hours:.3g} hours on one core) "
+        f"over {size.replications} replications; per replication {size.referrals:.3g} "
+        f"referrals and {size.objects:.3g} officers, backlog cases and time-series rows"
     )
     if not size.finite:
         raise InputError(
-            f"work size: {what} cannot be simulated; check run.horizon_days, "
+            f"work size not finite, cannot be simulated: {what}; check run.horizon_days, "
             "run.timeseries_interval_days, referral rates, growth and surges",
             file=source,
         )
@@ -147,7 +147,8 @@ def check_estimate(size: WorkSize, *, allow_large: bool, source: str) -> None:
         return
     if size.total_events > MAX_EVENTS or size.objects > MAX_OBJECTS:
         raise InputError(
-            f"work size: {what} is over the limit ({MAX_EVENTS:.0e} events, {MAX_OBJECTS:.0e} "
-            "per replication); check the values, or pass --allow-large to run it anyway",
+            f"work size over the limit ({MAX_EVENTS:.0e} events, {MAX_OBJECTS:.0e} objects "
+            f"per replication): {what}; check the values, or pass --allow-large to run it "
+            "anyway",
             file=source,
         )

@@ -82,7 +82,10 @@ def _overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str,
 
 
 def load_scenario(
-    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
+    path: str | Path,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    *,
+    overrides_source: str | None = None,
 ) -> Scenario:
     """Load, resolve and validate a scenario file.
 
@@ -94,6 +97,8 @@ def load_scenario(
         Changes by key path, as a mapping (``{"triage.staff": 40}``) or as ``key=value``
         strings (``["triage.staff=40"]``), applied after ``extends:``. Each path must name
         an existing value of the resolved scenario (defaults included).
+    overrides_source:
+        Where the overrides come from, for messages (default: ``<path>: --set``).
 
     Raises
     ------
@@ -105,6 +110,7 @@ def load_scenario(
     if isinstance(data.get("initial_backlog"), str):
         data["initial_backlog"] = read_backlog_csv(Path(data["initial_backlog"]))
     scenario = validate(data, source=str(path))
-    scenario = with_changes(scenario, _overrides(overrides), source=f"{path}: --set")
+    source = overrides_source or f"{path}: --set"
+    scenario = with_changes(scenario, _overrides(overrides), source=source)
     check_measures(scenario, source=str(path))
     return scenario
