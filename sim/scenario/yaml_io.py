@@ -64,7 +64,29 @@ def _finite_float(loader: YamlLoader, node: yaml.Node) -> float:
     return value
 
 
-YamlLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+def _with_line(construct):
+    """``construct`` with a ValueError (a date such as 2014-13-45, an integer of more digits
+    than Python converts) turned into a YAML error that carries the line."""
+
+    def wrapped(loader: YamlLoader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unreadable value {node.value[:40]!r} ({exc})", node.start_mark
+            ) from None
+
+    return wrapped
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:float", _with_line(_finite_float))
+YamlLoader.add_constructor(
+    "tag:yaml.org,2002:int", _with_line(yaml.constructor.SafeConstructor.construct_yaml_int)
+)
+YamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _with_line(yaml.constructor.SafeConstructor.construct_yaml_timestamp),
+)
 
 
 YamlLoader.yaml_implicit_resolvers = {
