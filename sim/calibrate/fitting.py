@@ -37,6 +37,7 @@ from sim.calibrate.targets import (
 from sim.errors import InputError
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.keypaths import get_path
 from sim.scenario.schema import Scenario
@@ -296,6 +297,11 @@ class _Problem:
         if max_evals < 1:
             raise InputError(f"expected at least 1 (got {max_evals})", key="max_evals")
         run_sc = run_settings.but(case_log=None).apply(scenario)
+        check_work_size(
+            run_sc,
+            allow_large=bool(run_settings.allow_large),
+            source=f"scenario {scenario.name!r} with {source}",
+        )
         check_targets(target_list, run_sc, file=source, full=scenario)
         params = resolve_free(run_sc, _as_free(free, spec))
         data = scenario_to_dict(scenario)
@@ -318,7 +324,12 @@ class _Objective:
         self.cache: dict[tuple, dict[str, Any]] = {}
         self.history: list[dict[str, Any]] = []
         s = problem.settings
-        self.where = RunSettings(workers=s.workers, address=s.address, executor=s.make_executor())
+        self.where = RunSettings(
+            workers=s.workers,
+            address=s.address,
+            executor=s.make_executor(),
+            allow_large=s.allow_large,
+        )
 
     def __call__(self, u: np.ndarray) -> float:
         problem = self.problem

@@ -51,7 +51,7 @@ def calibrate_command(
     scenario: ScenarioArg,
     targets: Annotated[
         Path,
-        typer.Option("--targets", "-t", help="Targets YAML file.", dir_okay=False),
+        typer.Option("--targets", "-t", help="Targets YAML file."),
     ],
     free: Annotated[
         list[str] | None,
@@ -64,7 +64,7 @@ def calibrate_command(
         ),
     ] = None,
     given: RunSettings = RUN_OPTIONS.only(
-        "reps", "seed", "workers", "days", "until", "address", "strict"
+        "reps", "seed", "workers", "days", "until", "address", "strict", "allow_large"
     ),
     max_evals: Annotated[
         int | None,

@@ -35,9 +35,7 @@ err_console = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-ScenarioArg = Annotated[
-    Path, typer.Argument(help="Scenario YAML file.", show_default=False, dir_okay=False)
-]
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(

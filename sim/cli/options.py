@@ -83,25 +83,18 @@ def grouped(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # run settings ----------------------------------------------------------------------------
-def _run_settings(
-    reps: int | None = None,
-    seed: int | None = None,
-    days: float | None = None,
-    warmup: float | None = None,
-    workers: int | None = None,
-    address: str | None = None,
-    until: str | None = None,
-    strict: bool = False,
-) -> RunSettings:
+# option name -> RunSettings field, where they differ
+_SETTINGS_FIELD = {"reps": "replications", "days": "horizon_days", "warmup": "warmup_days"}
+
+
+def _run_settings(**given: Any) -> RunSettings:
+    """The run options as given → a RunSettings. A flag left off (``False``) or an empty
+    ``--address`` stays unset, so the scenario's or the caller's value applies."""
     return RunSettings(
-        replications=reps,
-        seed=seed,
-        horizon_days=days,
-        warmup_days=warmup,
-        workers=workers,
-        address=address or None,
-        until=until,
-        strict=strict or None,
+        **{
+            _SETTINGS_FIELD.get(name, name): None if value is False or value == "" else value
+            for name, value in given.items()
+        }
     )
 
 
@@ -177,10 +170,23 @@ RUN_OPTIONS = OptionGroup(
             ],
             False,
         ),
+        option(
+            "allow_large",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--allow-large",
+                    help="Run even when the work-size estimate (referrals and events from "
+                    "rates × days × replications) is over its limit.",
+                ),
+            ],
+            False,
+        ),
     ),
     _run_settings,
 )
-"""``--reps --seed --days --warmup --until --workers --address --strict`` → a RunSettings."""
+"""``--reps --seed --days --warmup --until --workers --address --strict --allow-large``
+→ a RunSettings."""
 
 
 def _run_from_settings(first_replication: int = 0, **run_options: Any) -> RunSettings:

@@ -35,6 +35,7 @@ from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
 from sim.experiment.runner import RunResult, run, summary_dict
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.output.folders import claim
 from sim.output.results import write_claimed_results
 from sim.scenario import Scenario, load_scenario
@@ -152,6 +153,7 @@ def run_command(
     settings = settings.but(case_log=case_log or None)
     sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)
     schedule = check_schedule(sc, settings, source=scenario)
+    check_work_size(sc, allow_large=bool(settings.allow_large), source=str(scenario))
     out = output.out or Path("results") / sc.name
     target = output_target(out, output.force, "run", [scenario])
     with claim(target, kind="results") as claimed:

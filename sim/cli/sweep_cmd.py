@@ -133,7 +133,6 @@ def sweep_command(
         typer.Argument(
             help="Scenario YAML, or a sweep file (YAML with scenario: and vary:).",
             show_default=False,
-            dir_okay=False,
         ),
     ],
     vary: VaryOpt = None,
@@ -164,7 +163,11 @@ def sweep_command(
     for name, value in (("--samples", samples), ("--levels", levels)):
         if value is not None and value < 2:
             raise InputError(f"expected 2 or more, got {value}", key=name)
-    sc = load_scenario(settings["scenario"], overrides=settings.get("set") or {})
+    sc = load_scenario(
+        settings["scenario"],
+        overrides=settings.get("set") or {},
+        overrides_source=None if source == "--vary" else f"{source}: set",
+    )
     from_file = RunSettings(
         replications=settings.get("reps"),
         seed=settings.get("seed"),

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from sim.cli.common import EXIT_BAD_INPUT, SetOpt, console, err_console
 from sim.cli.options import RUN_OPTIONS, grouped
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schedule import period_label
 
@@ -26,13 +28,30 @@ Examples:
 """
 
 
+def _check(path: Path, set_: list[str], given: RunSettings) -> Scenario:
+    """Load ``path`` with the run options and estimate its run's work; any failure as one
+    :class:`InputError`."""
+    try:
+        sc = given.apply(load_scenario(path, overrides=set_))
+        check_work_size(sc, allow_large=bool(given.allow_large), source=str(path))
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("nesting too deep to check", file=str(path)) from None
+    except Exception as exc:  # noqa: BLE001 - validate reports every file, never a traceback
+        text = " ".join(str(exc).split())
+        raise InputError(f"cannot check: {type(exc).__name__}: {text}", file=str(path)) from None
+    return sc
+
+
 @grouped
 def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
     set_: SetOpt = None,
-    given: RunSettings = RUN_OPTIONS.only("days", "warmup", "until", "strict"),
+    given: RunSettings = RUN_OPTIONS.only("days", "warmup", "until", "strict", "allow_large"),
 ) -> None:
-    """Check scenario files: keys, types, ranges and cross-references.
+    """Check scenario files: keys, types, ranges, cross-references and the work a run of
+    each would be (see `sim run --allow-large`).
 
     Prints one line per file with its calendar; warns (or with --strict refuses) when a
     measure, inspection or surge starts after the run's end (for the run --days, --warmup
@@ -41,13 +60,18 @@ def validate_command(
     failed = 0
     for path in files:
         try:
-            sc = given.apply(load_scenario(path, overrides=set_ or []))
+            sc = _check(path, set_ or [], given)
             schedule = check_schedule(sc, given, source=path)
         except InputError as exc:
-            err_console.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
+            message = " ".join(str(exc).split())
+            err_console.print(
+                f"[bold red]invalid:[/] {escape(message)}", highlight=False, soft_wrap=True
+            )
             failed += 1
             continue
-        console.print(f"[green]ok[/] {path}: {_describe(sc)}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[green]ok[/] {escape(str(path))}: {_describe(sc)}", highlight=False, soft_wrap=True
+        )
         print_warnings(schedule)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)

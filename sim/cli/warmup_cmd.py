@@ -19,6 +19,7 @@ from sim.cli.options import RUN_OPTIONS, grouped
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.runner import run
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario import load_scenario
 from sim.scenario.calendar import date_of
 
@@ -38,7 +39,9 @@ Examples:
 def warmup_command(
     scenario: ScenarioArg,
     set_: SetOpt = None,
-    given: RunSettings = RUN_OPTIONS.only("reps", "seed", "days", "until", "workers", "strict").but(
+    given: RunSettings = RUN_OPTIONS.only(
+        "reps", "seed", "days", "until", "workers", "strict", "allow_large"
+    ).but(
         "reps",
         Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications to average.")],
         5,
@@ -54,6 +57,7 @@ def warmup_command(
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
     schedule = check_schedule(sc, given, source=scenario)
+    check_work_size(sc, allow_large=bool(given.allow_large), source=str(scenario))
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}

@@ -19,6 +19,7 @@ from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.runner import RunResult, run
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.output.results import kpi_columns, read_results_folder
 from sim.scenario import Scenario, load_scenario
 
@@ -280,6 +281,9 @@ def run_pending(arms: list[Arm], settings: RunSettings) -> None:
     """Run the planned scenarios in place, where ``settings`` say (workers, address,
     executor); ``settings.progress(done, total)`` counts replications over all of them."""
     pending = [a for a in arms if a.pending is not None]
+    for arm in pending:  # every scenario is checked before the first one runs
+        assert arm.pending is not None
+        check_work_size(arm.pending, allow_large=bool(settings.allow_large), source=arm.source)
     total = sum(len(a.indices) for a in pending)
     offset = 0
     for arm in pending:
@@ -295,6 +299,7 @@ def run_pending(arms: list[Arm], settings: RunSettings) -> None:
             executor=settings.executor,
             progress=step,
             first_replication=min(arm.indices),
+            allow_large=settings.allow_large,
         )
         result = run(arm.pending, where)
         done = _from_run(result, arm.source, arm.kind)

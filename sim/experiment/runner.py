@@ -17,6 +17,7 @@ from sim.experiment.diagnostics import diagnostics
 from sim.experiment.failures import ReplicationError
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.model import Streams, replication_seed, simulate
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
@@ -130,8 +131,9 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
         (``replications``, ``seed``, ``horizon_days``, ``warmup_days``, ``case_log``,
         ``workers``, ``address``, ``executor``, ``progress``, ``first_replication``,
         ``until`` (a date or inspection name the run must cover, instead of a horizon),
-        ``strict``); unset ones fall back to the scenario's ``run:`` section and one worker
-        per core.
+        ``strict``, ``allow_large``); unset ones fall back to the scenario's ``run:`` section
+        and one worker per core. A run over the work-size limit is refused before its first
+        event (see :mod:`sim.experiment.work_size`) unless ``allow_large``.
 
     Returns
     -------
@@ -142,6 +144,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None, **options: Any)
     """
     settings = RunSettings.merge(settings, options)
     scenario = settings.apply(scenario)
+    check_work_size(scenario, allow_large=bool(settings.allow_large))
     schedule_warnings = settings.schedule_warnings(scenario)
     n = scenario.run.replications
     first = settings.first_replication

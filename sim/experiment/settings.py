@@ -42,6 +42,7 @@ class RunSettings:
     until: str | None = None  # a date or inspection name the run must cover (not with horizon)
     strict: bool | None = None  # refuse measures/inspections/surges after the run's end
     first_replication: int = 0  # index of the first replication (to extend a run)
+    allow_large: bool | None = None  # run even if the work-size estimate is over its limit
 
     @classmethod
     def merge(

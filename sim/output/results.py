@@ -9,6 +9,7 @@ the tool's own folders are ever replaced).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from sim.output.files import write_csv, write_json, write_scenario
 from sim.output.folders import Claim, OutputTarget, claim
 from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
+from sim.scenario.textfile import CSV_LIMIT_BYTES, JSON_LIMIT_BYTES, read_text_file
 from sim.stats.summary import percentile_band
 
 SUMMARY_FIELDS = ("kpi", "mean", "std", "ci_low", "ci_high", "n", "better", "description")
@@ -170,13 +172,20 @@ class ResultsFolder:
         return self.summary["kpis"]
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
 def _read_json(file: Path) -> Any:
+    """A results folder's JSON file; ``NaN`` and ``Infinity`` (never written) are refused."""
+    text = read_text_file(file, limit_bytes=JSON_LIMIT_BYTES)
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON ({exc.msg})", file=str(file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file ({exc})", file=str(file)) from None
+    except (ValueError, RecursionError) as exc:
+        message = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"invalid JSON ({message})", file=str(file)) from None
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -196,14 +205,32 @@ def read_replications(path: str | Path) -> list[dict[str, float]]:
     file = Path(path) / "replications.csv"
     if not file.is_file():
         raise InputError("missing replications.csv", file=str(file.parent))
-    with file.open(newline="", encoding="utf-8") as f:
-        rows = []
-        for line, row in enumerate(csv.DictReader(f), start=2):
-            try:
-                rows.append({k: (float(v) if v != "" else math.nan) for k, v in row.items()})
-            except (TypeError, ValueError):
-                raise InputError(f"row {line}: expected numbers", file=str(file)) from None
+    text = read_text_file(file, limit_bytes=CSV_LIMIT_BYTES)
+    rows = []
+    try:
+        for line, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+            rows.append(_numbers(row, line, file))
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV ({exc})", file=str(file)) from None
     return rows
+
+
+def _numbers(row: Mapping[Any, Any], line: int, file: Path) -> dict[str, float]:
+    """One replications.csv row as numbers: finite, or ``nan`` for an empty cell."""
+    out: dict[str, float] = {}
+    for key, raw in row.items():
+        value = math.nan
+        if raw != "":
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                value = math.inf  # refused below, with the same message
+            if key is None or not math.isfinite(value):
+                raise InputError(
+                    f"row {line}: expected finite numbers, got {raw!r}", file=str(file), key=key
+                )
+        out[key] = value
+    return out
 
 
 def read_results_folder(path: str | Path) -> ResultsFolder:

@@ -9,14 +9,28 @@ distribution says (hours of work, days of delay).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_AMOUNT = 1e6
+"""Largest mean or value a distribution may have, in its field's unit (hours or days):
+a million days is over 2,700 years, a million hours over a century of one person's work."""
+MIN_CV, MAX_CV = 1e-6, 100.0
+"""Range of a coefficient of variation (std / mean) that can be sampled without overflow."""
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    # named, not "*": a before-validator may not touch the discriminator ``kind``
+    @field_validator("value", "mean_value", "cv", "low", "high", mode="before", check_fields=False)
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("expected a number, not true/false")
+        return value
 
     @property
     def mean(self) -> float:  # pragma: no cover - overridden
@@ -34,7 +48,7 @@ class Fixed(_Dist):
     """Always ``value``."""
 
     kind: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_AMOUNT)
 
     @property
     def mean(self) -> float:
@@ -52,9 +66,11 @@ class _WithMean(_Dist):
     """A distribution given by its ``mean`` (read as ``mean_value`` in code)."""
 
     kind: str  # each kind narrows this to its name; declared here so it is listed first
-    mean_value: float = Field(gt=0, alias="mean")
+    mean_value: float = Field(gt=0, le=MAX_AMOUNT, alias="mean")
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
     @property
     def mean(self) -> float:
@@ -75,7 +91,7 @@ class Exponential(_WithMean):
 
 
 class _MeanCv(_WithMean):
-    cv: float = Field(gt=0, description="coefficient of variation: std / mean")
+    cv: float = Field(ge=MIN_CV, le=MAX_CV, description="coefficient of variation: std / mean")
 
     @property
     def variance(self) -> float:
@@ -107,8 +123,8 @@ class Uniform(_Dist):
     """Uniform on [``low``, ``high``]."""
 
     kind: Literal["uniform"] = "uniform"
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=MAX_AMOUNT)
+    high: float = Field(ge=0, le=MAX_AMOUNT)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,24 +31,46 @@ def deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
     return merged
 
 
-def resolve_extends(path: Path, _depth: int = 0) -> dict[str, Any]:
-    """Read ``path`` and merge it over the file its ``extends:`` names, recursively."""
-    if _depth > _MAX_EXTENDS_DEPTH:
-        raise InputError("extends: chain too deep (a cycle?)", file=str(path), key="extends")
+def _real(path: Path) -> Path:
+    """``path`` absolute with symbolic links resolved (a link loop is left for the reader
+    to report, rather than raising here)."""
+    return Path(os.path.realpath(path))
+
+
+def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read ``path`` and merge it over the file its ``extends:`` names, recursively.
+
+    A file met twice in one chain (also through symbolic links) and a chain longer than
+    ten files are refused, naming the file that extends.
+    """
     data = read_yaml_mapping(path)
     backlog = data.get("initial_backlog")
     if isinstance(backlog, str):
         # a CSV named relative to the file that names it
-        data["initial_backlog"] = str((path.parent / backlog).resolve())
+        data["initial_backlog"] = str(_real(path.parent / backlog))
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
+    if not isinstance(parent, str) or not parent.strip():
         raise InputError("expected a file path", file=str(path), key="extends")
-    parent_path = (path.parent / parent).resolve()
-    if not parent_path.exists():
+    chain = (*_chain, _real(path))
+    parent_path = _real(path.parent / parent)
+    if parent_path in chain:
+        loop = " -> ".join(p.name for p in (*chain[chain.index(parent_path) :], parent_path))
+        raise InputError(f"extends loops back ({loop})", file=str(path), key="extends")
+    if len(chain) > _MAX_EXTENDS_DEPTH:
+        raise InputError(
+            f"extends: chain longer than {_MAX_EXTENDS_DEPTH} files", file=str(path), key="extends"
+        )
+    if not os.path.lexists(parent_path):
         raise InputError(f"file {parent!r} not found", file=str(path), key="extends")
-    return _one_horizon(deep_merge(resolve_extends(parent_path, _depth + 1), data), data)
+    try:
+        base = resolve_extends(parent_path, chain)
+    except InputError as exc:
+        if exc.file == str(parent_path):  # say which file named the bad one
+            raise InputError(str(exc), file=str(path), key="extends") from None
+        raise
+    return _one_horizon(deep_merge(base, data), data)
 
 
 def _one_horizon(merged: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +94,10 @@ def _overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str,
 
 
 def load_scenario(
-    path: str | Path, overrides: Mapping[str, Any] | Iterable[str] | None = None
+    path: str | Path,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    *,
+    overrides_source: str | None = None,
 ) -> Scenario:
     """Load, resolve and validate a scenario file.
 
@@ -83,6 +109,8 @@ def load_scenario(
         Changes by key path, as a mapping (``{"triage.staff": 40}``) or as ``key=value``
         strings (``["triage.staff=40"]``), applied after ``extends:``. Each path must name
         an existing value of the resolved scenario (defaults included).
+    overrides_source:
+        Where the overrides come from, for messages (default: ``<path>: --set``).
 
     Raises
     ------
@@ -94,7 +122,8 @@ def load_scenario(
     if isinstance(data.get("initial_backlog"), str):
         data["initial_backlog"] = read_backlog_csv(Path(data["initial_backlog"]))
     scenario = validate(data, source=str(path))
-    scenario = with_changes(scenario, _overrides(overrides), source=f"{path}: --set")
+    source = overrides_source or f"{path}: --set"
+    scenario = with_changes(scenario, _overrides(overrides), source=source)
     check_measures(scenario, source=str(path))
     return scenario
 

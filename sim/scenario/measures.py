@@ -83,9 +83,9 @@ def apply_measure(
     )
 
 
-def check_measures(scenario: Scenario, *, source: str) -> None:
-    """Every measure's paths are valid, and the scenario as the measures leave it at full
-    strength, applied in their order, is still a valid scenario."""
+def at_full_strength(scenario: Scenario, *, source: str) -> Scenario:
+    """``scenario`` as its measures leave it at full strength, applied in time order;
+    :class:`InputError` if a measure's path is bad or the result is not a valid scenario."""
     final = scenario
     for index, measure in enumerate(scenario.measures):
         measure_targets(scenario, measure, source=source, index=index)
@@ -95,3 +95,10 @@ def check_measures(scenario: Scenario, *, source: str) -> None:
         final = with_changes(
             final, changes_at(targets, 1.0), source=f"{source}: measure {measure.name!r}"
         )
+    return final
+
+
+def check_measures(scenario: Scenario, *, source: str) -> None:
+    """Every measure's paths are valid, and the scenario as the measures leave it at full
+    strength, applied in their order, is still a valid scenario."""
+    at_full_strength(scenario, source=source)

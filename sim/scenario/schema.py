@@ -196,12 +196,7 @@ class Scenario(Frozen):
                 raise ValueError(f"initial_backlog.{i}.category: unknown category {b.category!r}")
             if b.risk not in self.risk_levels:
                 raise ValueError(f"initial_backlog.{i}.risk: unknown risk level {b.risk!r}")
-        for g, row in self.self_assessment.confusion.items():
-            total = sum(row.values())
-            if abs(total - 1) > 1e-6:
-                raise ValueError(
-                    f"self_assessment.confusion.{g}: expected shares summing to 1, got {total:g}"
-                )
+        _check_confusion(self.self_assessment)
         for i, insp in enumerate(self.inspections):
             if insp.category_mix is not None:
                 unknown = [c for c in insp.category_mix if c not in self.categories]
@@ -224,3 +219,19 @@ class Scenario(Frozen):
     def end_day(self) -> float:
         """Last simulated day (warm-up plus measured horizon)."""
         return self.run.warmup_days + self.run.horizon_days
+
+
+def _check_confusion(self_assessment: SelfAssessment) -> None:
+    """Each row of the confusion matrix: probabilities >= 0 summing to 1."""
+    for g, row in self_assessment.confusion.items():
+        negative = [h for h, v in row.items() if v < 0]
+        if negative:
+            raise ValueError(
+                f"self_assessment.confusion.{g}.{negative[0]}: expected a probability "
+                f">= 0, got {row[negative[0]]:g}"
+            )
+        total = sum(row.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(
+                f"self_assessment.confusion.{g}: expected shares summing to 1, got {total:g}"
+            )

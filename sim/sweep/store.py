@@ -34,7 +34,7 @@ from sim.output.folders import Claim
 from sim.output.interrupts import held
 from sim.output.manifest import manifest_header
 from sim.scenario.changes import scenario_to_dict
-from sim.scenario.yaml_io import read_yaml_mapping
+from sim.scenario.yaml_io import read_yaml_document, read_yaml_mapping
 from sim.sweep.definition import SweepDefinition, SweepResult
 
 SWEEP_FILE_KEYS = (
@@ -255,13 +255,13 @@ def read_sweep_file(path: Path) -> dict[str, Any]:
     for key in ("days", "warmup"):
         if data.get(key) is not None and not math.isfinite(data[key]):
             raise InputError("expected a finite number of days", file=file, key=key)
-    return {**data, "scenario": (path.parent / data["scenario"]).resolve()}
+    return {**data, "scenario": Path(os.path.realpath(path.parent / data["scenario"]))}
 
 
 def is_sweep_file(path: Path) -> bool:
     """A sweep file is a YAML mapping with a ``vary`` key (a scenario never has one)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        data = read_yaml_document(path)
+    except InputError:  # unreadable: reading it as a scenario then says why
         return False
     return isinstance(data, dict) and "vary" in data

@@ -14,8 +14,10 @@ when every task is done (see :mod:`sim.sweep.store`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from sim.errors import InputError
 from sim.experiment.kpis import KpiSpec, kpi_specs
 from sim.experiment.runner import ReplicationTask, run_replication
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_estimate, combined, estimate
 from sim.output.folders import OutputTarget, claim
 from sim.output.interrupts import Interrupted
 from sim.scenario.changes import scenario_to_dict, with_changes
@@ -208,6 +211,7 @@ def run_sweep(
 ) -> SweepResult:
     """Run every (point, replication) task of ``definition`` that is not already done."""
     plan = make_plan(definition, source=source)  # every point is checked before any claim
+    check_plan_size(plan, settings, source=source)
     if out is None:
         return _execute(plan, settings, None)
     with claim(out, kind="sweep") as claimed:
@@ -218,6 +222,16 @@ def run_sweep(
             if store.work.is_dir():
                 exc.kept.append(store.work)
             raise
+
+
+def check_plan_size(plan: SweepPlan, settings: RunSettings, *, source: str) -> None:
+    """Refuse a sweep whose total work is over the limit (see :mod:`sim.experiment.work_size`)."""
+    per_point = Counter(p for p, _ in plan.tasks)
+    sizes = [
+        dataclasses.replace(estimate(plan.scenarios[p]), replications=n)
+        for p, n in per_point.items()
+    ]
+    check_estimate(combined(sizes), allow_large=bool(settings.allow_large), source=source)
 
 
 def _execute(plan: SweepPlan, settings: RunSettings, store: SweepStore | None) -> SweepResult:
