@@ -10,6 +10,7 @@ class InputError(Exception):
     """
 
     def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.message = message
         self.file = file
         self.key = key
         parts = [p for p in (file, key) if p]

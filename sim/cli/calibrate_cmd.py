@@ -26,6 +26,7 @@ from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, outp
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.output.folders import claim
 from sim.scenario import load_scenario
 
@@ -97,7 +98,10 @@ def calibrate_command(
     spec = read_targets(targets)
     sc = load_scenario(scenario)
     days_in_file = RunSettings(horizon_days=spec.settings.get("days"))
-    schedule = check_schedule(given.fill(days_in_file).apply(sc), given, source=scenario)
+    planned = given.fill(days_in_file).apply(sc)
+    days_from = targets if given.horizon_days is None and spec.settings.get("days") else scenario
+    check_work_size(planned, allow_large=bool(given.allow_large), source=str(days_from))
+    schedule = check_schedule(planned, given, source=scenario)
     budget = max_evals or spec.settings.get("max_evals") or DEFAULT_MAX_EVALS
     target = output_target(output.out, output.force, "calibrate", [scenario, targets])
     with claim(target, kind="calibration") as claimed:

@@ -152,8 +152,8 @@ def run_command(
     sc = load_scenario(scenario, overrides=set_ or [])
     settings = settings.but(case_log=case_log or None)
     sc = settings.but(replications=None if precision.precision else settings.replications).apply(sc)
-    schedule = check_schedule(sc, settings, source=scenario)
     check_work_size(sc, allow_large=bool(settings.allow_large), source=str(scenario))
+    schedule = check_schedule(sc, settings, source=scenario)
     out = output.out or Path("results") / sc.name
     target = output_target(out, output.force, "run", [scenario])
     with claim(target, kind="results") as claimed:

@@ -16,6 +16,7 @@ from sim.cli.common import err_console
 from sim.compare.inputs import plan_arms
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario import Scenario, load_scenario
 
 
@@ -25,7 +26,12 @@ def check_schedule(
     """A message for each thing scheduled after the end of ``scenario`` (as ``settings``
     leave it), starting with ``source`` (a file) when given. Under ``--strict`` the first is
     an :class:`~sim.errors.InputError` instead (exit 2)."""
-    messages = settings.schedule_warnings(scenario, str(source) if source else None)
+    try:
+        messages = settings.schedule_warnings(scenario, str(source) if source else None)
+    except InputError as exc:
+        if exc.file is None and source is not None:  # name the file the days come from
+            raise InputError(exc.message, file=str(source), key=exc.key) from None
+        raise
     prefix = f"{source}: " if source else ""
     return [prefix + m for m in messages]
 
@@ -58,6 +64,7 @@ def check_compared(sources: list[Path], given: RunSettings) -> tuple[RunSettings
     arms, _ = plan_arms(sources, options)
     messages = []
     for arm in arms:
-        if arm.pending is not None:
+        if arm.pending is not None:  # the work size first: an absurd horizon has no dates
+            check_work_size(arm.pending, allow_large=bool(given.allow_large), source=arm.source)
             messages += check_schedule(arm.pending, given, source=arm.source)
     return given, messages

@@ -33,6 +33,7 @@ from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_work_size
 from sim.scenario import load_scenario
 from sim.scenario.keypaths import parse_assignment
 from sim.sweep.design import METHODS, parse_vary
@@ -184,6 +185,8 @@ def sweep_command(
         settings=run_settings,
         source=source,
     )
+    allow_large = bool(run_settings.allow_large)  # one point first: absurd horizons have no dates
+    check_work_size(definition.scenario, allow_large=allow_large, source=str(target))
     schedule = check_schedule(definition.scenario, run_settings, source=settings["scenario"])
     known = {s.name for s in kpi_specs(definition.scenario)}
     shown = list(kpi or DEFAULT_KPIS)

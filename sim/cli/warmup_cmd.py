@@ -56,8 +56,8 @@ def warmup_command(
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     sc = given.apply(sc)
-    schedule = check_schedule(sc, given, source=scenario)
     check_work_size(sc, allow_large=bool(given.allow_large), source=str(scenario))
+    schedule = check_schedule(sc, given, source=scenario)
     with progress_bar(f"{sc.name}: warm-up", sc.run.replications) as progress:
         result = run(sc, given.but(progress=progress))
     info = {**result.extra["warmup"], "scenario": sc.name, "stability": result.extra["stability"]}

@@ -18,6 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import WithJsonSchema
 
+from sim.errors import InputError
+
 DEFAULT_START = dt.date(2014, 1, 1)
 DEFAULT_WARMUP_DAYS = 365.0
 
@@ -61,7 +63,10 @@ def day_of(date: dt.date, start: dt.date) -> int:
 
 def date_of(day: float, start: dt.date) -> dt.date:
     """The calendar date of the day holding simulated time ``day`` (days since ``start``)."""
-    return start + dt.timedelta(days=math.floor(day))
+    try:
+        return start + dt.timedelta(days=math.floor(day))
+    except (OverflowError, ValueError):
+        raise InputError(f"day {day:g} is beyond the calendar (after {dt.date.max})") from None
 
 
 def last_date(end_day: float, start: dt.date) -> dt.date:
