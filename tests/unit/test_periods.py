@@ -108,3 +108,25 @@ def test_conditions_accept_period_kpis():
     assert parse_condition("allocation_days_p90@2016 >= 3").kpi == "allocation_days_p90@2016"
     with pytest.raises(InputError):
         parse_condition("substandard_rate@<0.5")
+
+
+def test_compare_takes_period_kpis_when_named(small: sim.Scenario):
+    base = sim.run(small, replications=2, workers=1)
+    other = sim.run(
+        sim.load_scenario(Path(__file__).parents[1] / "data" / "small.yaml", ["triage.staff=1"]),
+        replications=2,
+        workers=1,
+    )
+    default = sim.compare(base, other)
+    assert default["kpis"] and not any("@" in k["kpi"] for k in default["kpis"])
+    named = sim.compare(
+        base,
+        other,
+        kpis=["substandard_rate@2014", "substandard_rate"],
+        targets=["substandard_rate@2014<0.99"],
+    )
+    assert [k["kpi"] for k in named["kpis"]] == ["substandard_rate@2014", "substandard_rate"]
+    rows = {r["kpi"]: r for r in named["comparisons"]}
+    # the one period covers the window, so the two comparisons agree
+    assert rows["substandard_rate@2014"]["difference"] == rows["substandard_rate"]["difference"]
+    assert named["targets"][0]["target"] == "substandard_rate@2014<0.99"
