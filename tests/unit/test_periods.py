@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.calibrate.targets import check_targets, parse_targets
 from sim.compare.conditions import parse_condition
 from sim.errors import InputError
 from sim.experiment.kpi_catalogue import NOT_PER_PERIOD, flow_specs, kpi_specs
@@ -130,3 +131,12 @@ def test_compare_takes_period_kpis_when_named(small: sim.Scenario):
     # the one period covers the window, so the two comparisons agree
     assert rows["substandard_rate@2014"]["difference"] == rows["substandard_rate"]["difference"]
     assert named["targets"][0]["target"] == "substandard_rate@2014<0.99"
+
+
+def test_calibration_targets_accept_period_kpis(small: sim.Scenario):
+    good = parse_targets({"substandard_rate@2014": {"value": 0.7, "tolerance": 0.05}})
+    check_targets(good, small, file="targets.yaml")
+    assert good[0].kpi == "substandard_rate@2014"
+    bad = parse_targets({"substandard_rate@2099": {"value": 0.7, "tolerance": 0.05}})
+    with pytest.raises(InputError, match="unknown KPI 'substandard_rate@2099'"):
+        check_targets(bad, small, file="targets.yaml")
