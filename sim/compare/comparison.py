@@ -208,7 +208,8 @@ def compare(
         Compare only the KPIs every source reports instead of refusing different KPI sets.
     kpis:
         Compare only these KPIs (in this order), which are also the matrix's columns; fewer
-        tests make Holm's correction less severe. By default every KPI is compared and the
+        tests make Holm's correction less severe. By default every KPI of the whole measured
+        window (a period's KPIs, ``substandard_rate@2017``, only when named here) and the
         matrix shows the headline ones (:func:`sim.compare.matrix.default_kpis`).
     level:
         Confidence level of the intervals; verdicts test at ``1 - level`` after Holm's
@@ -321,9 +322,11 @@ def _check_conditions(conditions: Sequence[Condition], names: list[str]) -> None
 
 
 def _chosen_kpis(names: list[str], kpis: Sequence[str] | None) -> list[str]:
-    """``kpis`` (each reported by every argument) in their order, or every KPI."""
+    """``kpis`` (each reported by every argument) in their order, or every whole-window KPI
+    (a period's KPIs, ``KPI@PERIOD``, only when named, so they do not enlarge Holm's family
+    by default)."""
     if not kpis:
-        return names
+        return [n for n in names if "@" not in n]
     unknown = [k for k in kpis if k not in names]
     if unknown:
         raise InputError(

@@ -9,151 +9,30 @@ measure (no warrants in the period, say) is ``nan`` and is left out of the summa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from sim.experiment.kpi_catalogue import (
+    CORE_KPIS,
+    INSPECTION_KPIS,
+    KpiSpec,
+    kpi_specs,
+    period_kpi_name,
+)
 from sim.model.enums import HIGHEST_RISK
 from sim.model.records import ReplicationRecords
+from sim.scenario.periods import resolve_periods
 from sim.scenario.schema import RULE_NAMES, Scenario
 from sim.units import DAYS_PER_YEAR
 
-
-@dataclass(frozen=True)
-class KpiSpec:
-    name: str
-    better: str  # "lower", "higher" or "none"
-    description: str
-
-
-CORE_KPIS: tuple[KpiSpec, ...] = (
-    KpiSpec("referrals", "none", "referrals arriving in the measured period"),
-    KpiSpec("cases_opened", "none", "referrals triage kept as police cases in the period"),
-    KpiSpec("referrals_per_year", "none", "referrals arriving, per year of the measured period"),
-    KpiSpec("cases_opened_per_year", "none", "police cases opened, per year of the period"),
-    KpiSpec("triage_days_mean", "lower", "referral to triage decision, days"),
-    KpiSpec("triage_days_p90", "lower", "referral to triage decision, 90th percentile, days"),
-    KpiSpec("allocation_days_mean", "lower", "referral to an investigating officer, days"),
-    KpiSpec("allocation_days_p90", "lower", "referral to officer, 90th percentile, days"),
-    KpiSpec("allocation_days_p95", "lower", "referral to officer, 95th percentile, days"),
-    KpiSpec("allocation_days_max", "lower", "referral to officer, longest, days"),
-    KpiSpec("warrant_days_mean", "lower", "warrant needed to granted, days"),
-    KpiSpec("warrant_days_p90", "lower", "warrant needed to granted, 90th percentile, days"),
-    KpiSpec("warrant_days_p95", "lower", "warrant needed to granted, 95th percentile, days"),
-    KpiSpec("warrant_days_max", "lower", "warrant needed to granted, longest, days"),
-    KpiSpec(
-        "safeguarding_days_mean",
-        "lower",
-        "referral to first safeguarding action, highest-risk cases, days",
-    ),
-    KpiSpec("end_to_end_days_mean", "lower", "referral to case closed, days"),
-    KpiSpec("end_to_end_days_p90", "lower", "referral to case closed, 90th percentile, days"),
-    KpiSpec(
-        "substandard_rate", "lower", "share of graded cases requiring improvement or inadequate"
-    ),
-    KpiSpec("inadequate_rate", "lower", "share of graded cases inadequate"),
-    KpiSpec("serious_concern_rate", "lower", "share of graded cases with a serious concern"),
-    KpiSpec("evidence_lost_rate", "lower", "share of graded cases where delay lost evidence"),
-    KpiSpec("harm_events", "lower", "further harm events while suspects were at large"),
-    KpiSpec(
-        "untrained_allocation_rate",
-        "lower",
-        "share of allocated cases given to an untrained officer",
-    ),
-    KpiSpec("open_cases_end", "lower", "referrals and cases still open at the end"),
-    KpiSpec("detective_utilisation", "none", "share of trained detectives' time spent on casework"),
-    KpiSpec("detective_vacancy_rate", "lower", "trained posts vacant, time average"),
-    KpiSpec(
-        "self_assessed_good_rate", "none", "share of graded cases the force's audit grades good"
-    ),
-    KpiSpec(
-        "custody_cells_rate",
-        "lower",
-        "share of children charged and refused bail held in police cells",
-    ),
-    KpiSpec("custody_cell_hours_mean", "lower", "hours in cells per child held, hours"),
-)
-
-INSPECTION_KPIS: tuple[tuple[str, str, str], ...] = (
-    ("substandard_rate", "lower", "share of the inspection sample substandard"),
-    ("inadequate_rate", "lower", "share of the inspection sample inadequate"),
-    ("serious_concern_rate", "lower", "share of the inspection sample with a serious concern"),
-    ("open_rate", "none", "share of the inspection sample still open"),
-    *(
-        (
-            f"high_risk_allocation_days_{q}",
-            "lower",
-            f"sample's highest-risk cases: referral to officer ({q}, so far if waiting), days",
-        )
-        for q in ("p90", "p95", "max")
-    ),
-    *(
-        (
-            f"warrant_days_{q}",
-            "lower",
-            f"sample's cases needing a warrant: needed to granted ({q}, so far if waiting), days",
-        )
-        for q in ("p90", "p95", "max")
-    ),
-    ("detective_vacancy_rate", "lower", "trained posts vacant on the inspection day"),
-    ("dual_force_good_rate", "none", "dual-graded sample: share the force grades good"),
-    (
-        "dual_force_good_agreed_rate",
-        "higher",
-        "dual-graded sample: of the force's good, share inspectors grade good",
-    ),
-    ("dual_force_inadequate_rate", "none", "dual-graded sample: share the force grades inadequate"),
-    ("dual_substandard_rate", "lower", "dual-graded sample: share inspectors grade substandard"),
-)
-
-
-def kpi_specs(scenario: Scenario) -> list[KpiSpec]:
-    """Every KPI a run of ``scenario`` reports, in report order."""
-    specs = list(CORE_KPIS)
-    for risk in scenario.risk_levels:
-        for stat in ("mean", "p90", "p95", "max"):
-            specs.append(
-                KpiSpec(
-                    f"allocation_days_{stat}_risk_{risk}",
-                    "lower",
-                    f"referral to officer, {stat}, {risk}-risk cases, days",
-                )
-            )
-    for cat, spec in scenario.categories.items():
-        if spec.warrant_rate > 0:
-            for stat in ("mean", "p90", "p95", "max"):
-                specs.append(
-                    KpiSpec(
-                        f"warrant_days_{stat}_category_{cat}",
-                        "lower",
-                        f"warrant needed to granted, {stat}, {cat}, days",
-                    )
-                )
-    for cat in scenario.categories:
-        specs.append(
-            KpiSpec(f"referrals_per_year_category_{cat}", "none", f"{cat} referrals per year")
-        )
-        specs.append(
-            KpiSpec(f"cases_opened_per_year_category_{cat}", "none", f"{cat} cases opened per year")
-        )
-    for rule in RULE_NAMES:
-        if rule in scenario.grading.rules:
-            specs.append(
-                KpiSpec(f"rule_{rule}_rate", "lower", f"share of graded cases breaking {rule}")
-            )
-    for inspection in scenario.inspections:
-        if inspection.day <= scenario.end_day:
-            for key, better, text in INSPECTION_KPIS:
-                if key.startswith("dual_") and inspection.dual_graded_size == 0:
-                    continue
-                specs.append(
-                    KpiSpec(
-                        f"{inspection.name}_{key}",
-                        better,
-                        f"{text} ({inspection.name}, day {inspection.day:g})",
-                    )
-                )
-    return specs
+__all__ = [
+    "CORE_KPIS",
+    "INSPECTION_KPIS",
+    "KpiSpec",
+    "case_table",
+    "compute_kpis",
+    "kpi_specs",
+]
 
 
 def _mean(x: np.ndarray) -> float:
@@ -214,15 +93,16 @@ def case_table(records: ReplicationRecords) -> dict[str, np.ndarray]:
 
 
 class _Window:
-    """The measured period [warm-up, end] of one replication."""
+    """A span of days [lo, hi] (or [lo, hi) when ``closed`` is false) of one replication."""
 
-    def __init__(self, records: ReplicationRecords) -> None:
-        self.lo, self.hi = records.warmup_day, records.end_day
+    def __init__(self, lo: float, hi: float, closed: bool = True) -> None:
+        self.lo, self.hi, self.closed = lo, hi, closed
         self.years = (self.hi - self.lo) / DAYS_PER_YEAR
 
     def inside(self, days: np.ndarray) -> np.ndarray:
-        """Which of ``days`` fall in the period (``nan``, not yet happened, never does)."""
-        return (days >= self.lo) & (days <= self.hi)
+        """Which of ``days`` fall in the span (``nan``, not yet happened, never does)."""
+        below = (days <= self.hi) if self.closed else (days < self.hi)
+        return (days >= self.lo) & below
 
 
 def _referral_kpis(records: ReplicationRecords, w: _Window) -> dict[str, float]:
@@ -309,24 +189,54 @@ def _inspection_kpis(records: ReplicationRecords) -> dict[str, float]:
     return out
 
 
-def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
-    """All KPIs of one replication, by name (see :func:`kpi_specs`)."""
+def _vacancy_rate(ts: dict[str, np.ndarray], w: _Window) -> float:
+    """Time average of the trained vacancy rate over the weekly samples in ``w``."""
+    in_window = w.inside(ts["day"]) if "day" in ts else np.zeros(0, bool)
+    return _mean(ts["trained_vacancy_rate"][in_window]) if in_window.size else math.nan
+
+
+def _flow_kpis(records: ReplicationRecords, t: dict[str, np.ndarray], w: _Window) -> dict:
+    """The KPIs counted by the day of their event inside ``w`` (see :func:`compute_kpis`)."""
     sc = records.scenario
-    w = _Window(records)
-    t = case_table(records)
-    out = {
+    return {
         **_referral_kpis(records, w),
         **_wait_kpis(t, sc, w),
         **_outcome_kpis(t, sc, w),
-        **_inspection_kpis(records),
+        "detective_vacancy_rate": _vacancy_rate(records.timeseries, w),
     }
+
+
+def _period_kpis(records: ReplicationRecords, t: dict[str, np.ndarray]) -> dict[str, float]:
+    """Each period's flow KPIs, as ``KPI@PERIOD``.
+
+    A period [start, end) counts events on days start <= day < end; the last one, when it
+    ends with the run, also counts events on its last day, like the measured window.
+    """
+    out: dict[str, float] = {}
+    for period, (a, b) in resolve_periods(records.scenario).items():
+        w = _Window(a, b, closed=b >= records.end_day)
+        for name, value in _flow_kpis(records, t, w).items():
+            out[period_kpi_name(name, period)] = value
+    return out
+
+
+def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
+    """All KPIs of one replication, by name (see :func:`kpi_specs`).
+
+    Flow KPIs count an event by its day: a referral by its arrival (volumes) or triage
+    decision (cases opened, triage waits), a wait by the day it ended (allocation, warrant
+    granted, first safeguarding action, closure), grades, hazards and rules by the case's
+    closure day, custody by the referral day, untrained allocation by the allocation day.
+    """
+    sc = records.scenario
+    w = _Window(records.warmup_day, records.end_day)
+    t = case_table(records)
+    out = {**_flow_kpis(records, t, w), **_inspection_kpis(records)}
     out["harm_events"] = float(records.harm_events)
     open_cases = np.count_nonzero(np.isnan(t["closed_day"]))
     untriaged = np.count_nonzero(np.isnan(records.referrals["triage_day"]))
     out["open_cases_end"] = float(open_cases + untriaged)
     avail = records.trained_available_days
     out["detective_utilisation"] = records.trained_busy_days / avail if avail > 0 else math.nan
-    ts = records.timeseries
-    in_window = w.inside(ts["day"]) if "day" in ts else np.zeros(0, bool)
-    out["detective_vacancy_rate"] = _mean(ts["trained_vacancy_rate"][in_window])
+    out.update(_period_kpis(records, t))
     return {spec.name: out.get(spec.name, math.nan) for spec in kpi_specs(sc)}

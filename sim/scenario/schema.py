@@ -28,6 +28,7 @@ from sim.scenario.capacity import (
 )
 from sim.scenario.demand import Category, Custody, RiskLevel, Surge
 from sim.scenario.frozen import Frozen
+from sim.scenario.periods import check_periods
 from sim.scenario.quality import (
     GRADES,
     RULE_NAMES,
@@ -150,6 +151,14 @@ class Scenario(Frozen):
     inspections: list[Inspection] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
     initial_backlog: list[BacklogEntry] = Field(default_factory=list)
+    periods: dict[str, tuple[float | dt.date, float | dt.date]] | None = Field(
+        None,
+        description=(
+            "named periods of the measured window, name → [start, end] as day numbers or "
+            "ISO dates; flow KPIs are also reported per period as KPI@NAME. Default: one "
+            "per calendar year of the measured window, named by the year"
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -213,6 +222,11 @@ class Scenario(Frozen):
         names = [i.name for i in self.inspections]
         if len(set(names)) != len(names):
             raise ValueError("inspections: inspection names must be unique")
+        return self
+
+    @model_validator(mode="after")
+    def _check_periods(self) -> Scenario:
+        check_periods(self)
         return self
 
     @property

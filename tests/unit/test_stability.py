@@ -57,3 +57,51 @@ def test_rule_on_synthetic_series():
     one = assess_stability(rising[:1], warmup_day=0, end_day=700, inflow_per_day=10)
     assert one["unstable"] and not one["tested"]
     assert slope_per_day(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])) == 2.0
+
+
+def test_growth_per_period_and_the_last_period_judged():
+    # a backlog rising 0.5 a day for two years, then falling 0.3 a day after the measures
+    days = np.arange(0.0, 1095.0, 7.0)
+    level = np.where(days < 730, 0.5 * days, 365 - 0.3 * (days - 730))
+    series = [{"day": days, "open_cases": 50 + level + np.sin(days + k)} for k in range(4)]
+    periods = {"y1": (0.0, 365.0, 10.0), "y2": (365.0, 730.0, 10.0), "after": (730.0, 1095.0, 8)}
+    whole = assess_stability(series, warmup_day=0, end_day=1095, inflow_per_day=10)
+    assert whole["unstable"] and whole["judged_period"] is None  # the whole-window fit
+    got = assess_stability(series, warmup_day=0, end_day=1095, inflow_per_day=10, periods=periods)
+    assert not got["unstable"] and got["judged_period"] == "after"
+    assert abs(got["growth_per_day"] + 0.3) < 0.01
+    assert abs(got["periods"]["y1"]["growth_per_day"] - 0.5) < 0.01
+    assert got["periods"]["y2"]["unstable"] and not got["periods"]["after"]["unstable"]
+    assert got["whole_window"]["unstable"]
+    assert warning_text(got) is None
+    # still rising in the last period: unstable, and the warning names the period
+    rising = [{"day": days, "open_cases": 50 + 0.5 * days + np.sin(days + k)} for k in range(4)]
+    got = assess_stability(rising, warmup_day=0, end_day=1095, inflow_per_day=10, periods=periods)
+    assert got["unstable"] and got["judged_period"] == "after"
+    assert "in after" in (warning_text(got) or "")
+
+
+def test_short_or_inconclusive_last_period_leaves_the_whole_window_verdict():
+    days = np.arange(0.0, 1095.0, 7.0)
+    # rising 0.3 a day for two years; then replications disagree (slopes 0.6, -0.3, 0.3, 0),
+    # so the last year alone is inconclusive while the whole window grows significantly
+    noisy = [
+        {
+            "day": days,
+            "open_cases": 50
+            + np.where(days < 730, 0.3 * days, 219 + s * (days - 730))
+            + np.sin(days + k),
+        }
+        for k, s in enumerate((0.6, -0.3, 0.3, 0.0))
+    ]
+    periods = {"y1": (0.0, 730.0, 10.0), "y2": (730.0, 1095.0, 10.0)}
+    whole = assess_stability(noisy, warmup_day=0, end_day=1095, inflow_per_day=10)
+    last = assess_stability(noisy, warmup_day=730, end_day=1095, inflow_per_day=10)
+    assert whole["unstable"] and not last["unstable"]  # the premise of this test
+    assert last["growth_ci_high"] >= 0.1  # consistent with material growth
+    got = assess_stability(noisy, warmup_day=0, end_day=1095, inflow_per_day=10, periods=periods)
+    assert got["unstable"] and got["judged_period"] is None
+    # a last period under 91 days is not judged
+    short = {"y1": (0.0, 1050.0, 10.0), "end": (1050.0, 1095.0, 10.0)}
+    got = assess_stability(noisy, warmup_day=0, end_day=1095, inflow_per_day=10, periods=short)
+    assert got["judged_period"] == "y1" and "end" in got["periods"]
