@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from sim.scenario.calendar import as_date, day_of
+
 if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
@@ -20,12 +22,10 @@ PERIOD_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 def day_number(value: float | dt.date, start_date: dt.date) -> float:
-    """A day given as a number (days since day 0) or an ISO date, as days since day 0."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return float((value - start_date).days)
-    return float(value)
+    """A day given as a number (days since day 0) or an ISO date, as days since day 0 (dates
+    read as everywhere else in a scenario: :func:`sim.scenario.calendar.as_date`)."""
+    date = as_date(value)
+    return float(value) if date is None else float(day_of(date, start_date))
 
 
 def calendar_years(start_date: dt.date, lo: float, hi: float) -> dict[str, tuple[float, float]]:
