@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.compare.conditions import Condition, parse_condition
+from sim.compare.frames import Comparison
 from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
@@ -162,7 +163,7 @@ def compare(
     level: float = 0.95,
     settings: RunSettings | None = None,
     **options: Any,
-) -> dict[str, Any]:
+) -> Comparison:
     """Compare scenarios with a baseline (the first source).
 
     Parameters
@@ -191,10 +192,11 @@ def compare(
 
     Returns
     -------
-    dict
-        JSON-ready: ``baseline``, ``scenarios`` (each with its source, seed, replications,
-        method and per-KPI summaries), ``comparisons`` (one row per KPI × non-baseline
-        scenario), ``targets``, ``kpis``, ``kpis_left_out``, ``multiple_testing``.
+    Comparison
+        A JSON-ready dict: ``baseline``, ``scenarios`` (each with its source, seed,
+        replications, method and per-KPI summaries), ``comparisons`` (one row per KPI ×
+        non-baseline scenario), ``targets``, ``kpis``, ``kpis_left_out``,
+        ``multiple_testing``; ``.comparison_frame()`` gives it as one DataFrame.
 
     Raises
     ------
@@ -260,7 +262,7 @@ def compare(
         ),
         "notes": notes,
     }
-    return json_safe(result)
+    return Comparison(json_safe(result))
 
 
 def _check_conditions(conditions: Sequence[Condition], names: list[str]) -> None:

@@ -114,3 +114,25 @@ def from_table(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
         for index, part in data.groupby("replication", sort=True)
     ]
     return timeseries_frame(groups, scenario, start)
+
+
+def table_frame(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    scenario: str,
+    *,
+    ints: Iterable[str] = (),
+    keep: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Row dicts as a frame with a leading ``scenario`` column.
+
+    ``ints`` become ``Int64`` (nullable integers), ``keep`` keep the type pandas infers
+    (text, parameter values); every other column is ``float64`` (``None`` → ``nan``).
+    """
+    ints, keep = set(ints), set(keep)
+    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))
+    frame.insert(0, "scenario", scenario)
+    floats = [c for c in columns if c not in ints | keep]
+    frame = typed(frame, floats)
+    kinds = {c: "Int64" for c in columns if c in ints}
+    return frame.astype(kinds) if kinds else frame
