@@ -137,7 +137,8 @@ def run_command(
     """Run a scenario's replications and write its results folder.
 
     Prints a KPI table with 95% confidence intervals and writes manifest.json,
-    scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
+    scenario.yaml, summary.json, summary.csv, replications.csv, timeseries.csv and
+    replication_timeseries.csv (each CSV with a scenario column and dates beside days).
     """
     sc = load_scenario(scenario, overrides=set_ or [])
     settings = settings.but(case_log=case_log or None)
