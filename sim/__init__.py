@@ -6,6 +6,7 @@ The Python API mirrors the command line and returns data, never prints::
     scenario = sim.load_scenario("scenarios/baseline.yaml", overrides={"triage.staff": 12})
     result = sim.run(scenario, replications=10, seed=2016, workers=2)
     result.summary["allocation_days_mean"]   # {"mean", "std", "ci_low", "ci_high", "n", ...}
+    result.summary_frame()                    # the same as a pandas DataFrame
 """
 
 from sim.calibrate.fitting import Calibration, calibrate
@@ -13,6 +14,7 @@ from sim.compare.comparison import compare
 from sim.errors import InputError, RunError
 from sim.experiment.precision import run_to_precision
 from sim.experiment.runner import RunResult, run
+from sim.output.results import ResultsFolder, load_results, write_results
 from sim.scenario import Scenario, load_scenario, with_changes
 from sim.sweep.sweeper import SweepResult, sweep
 
@@ -22,14 +24,17 @@ __all__ = [
     "Calibration",
     "InputError",
     "RunError",
+    "ResultsFolder",
     "RunResult",
     "Scenario",
     "SweepResult",
     "calibrate",
     "compare",
+    "load_results",
     "load_scenario",
     "run",
     "run_to_precision",
     "sweep",
     "with_changes",
+    "write_results",
 ]

@@ -68,8 +68,11 @@ def write_claimed_calibration(
     command = claimed.target.command if claimed.target.command is not None else sys.argv
     with claimed.writing() as tmp:
         _write_fitted(tmp / "fitted.yaml", calibration, Path(scenario_path), command)
-        write_csv(tmp / "calibration.csv", calibration.table, list(CALIBRATION_FIELDS))
+        name = {"scenario": calibration.scenario.name}  # first column of each CSV
+        table = [name | row for row in calibration.table]
+        write_csv(tmp / "calibration.csv", table, ["scenario", *CALIBRATION_FIELDS])
         history_fields = [
+            "scenario",
             "evaluation",
             *(p.path for p in calibration.free),
             "objective",
@@ -77,7 +80,8 @@ def write_claimed_calibration(
         ]
         if any("error" in h for h in calibration.history):
             history_fields.append("error")
-        write_csv(tmp / "history.csv", calibration.history, history_fields)
+        history = [name | row for row in calibration.history]
+        write_csv(tmp / "history.csv", history, history_fields)
         doc = {**manifest_header("calibration", command), **calibration.to_dict()}
         doc["scenario_file"] = str(scenario_path)
         write_json(tmp / "calibration.json", doc)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.calibrate.frames import CalibrationFrames
 from sim.calibrate.optimiser import BudgetSpent, optimise
 from sim.calibrate.targets import (
     METHODS,
@@ -49,8 +50,9 @@ DEFAULT_MAX_EVALS = 40
 
 
 @dataclass
-class Calibration:
-    """A finished calibration (see :func:`calibrate`); plain data, JSON-able via ``to_dict``."""
+class Calibration(CalibrationFrames):
+    """A finished calibration (see :func:`calibrate`); plain data, JSON-able via ``to_dict``,
+    and DataFrames via ``targets_frame()`` and ``history_frame()``."""
 
     scenario: Scenario
     fitted_scenario: Scenario

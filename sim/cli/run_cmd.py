@@ -145,7 +145,8 @@ def run_command(
     """Run a scenario's replications and write its results folder.
 
     Prints a KPI table with 95% confidence intervals and writes manifest.json,
-    scenario.yaml, summary.json, summary.csv, replications.csv and timeseries.csv.
+    scenario.yaml, summary.json, summary.csv, replications.csv, timeseries.csv and
+    replication_timeseries.csv (each CSV with a scenario column and dates beside days).
     """
     if precision.precision is not None and settings.first_replication:
         raise InputError("cannot be combined with --precision", key="--first-replication")

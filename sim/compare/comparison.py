@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.compare.conditions import Condition, parse_condition
+from sim.compare.frames import Comparison
 from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
 from sim.compare.matrix import build_matrix, default_kpis
 from sim.compare.verdicts import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE
@@ -186,7 +187,7 @@ def compare(
     level: float = 0.95,
     settings: RunSettings | None = None,
     **options: Any,
-) -> dict[str, Any]:
+) -> Comparison:
     """Compare scenarios with a baseline (the first source).
 
     Parameters
@@ -217,13 +218,14 @@ def compare(
 
     Returns
     -------
-    dict
-        JSON-ready: ``baseline``, ``scenarios`` (each with its source, seed, replications,
-        method, per-KPI summaries, run end day, first measure day and whether its measures
-        never started), ``comparisons`` (one row per KPI × non-baseline scenario, with
-        ``replications_needed`` where a difference was not detected), ``targets``, ``kpis``,
-        ``kpis_left_out``, ``multiple_testing``, ``notes`` and ``matrix`` (scenario × KPI
-        overview, see :mod:`sim.compare.matrix`).
+    Comparison
+        A JSON-ready dict: ``baseline``, ``scenarios`` (each with its source, seed,
+        replications, method, per-KPI summaries, run end day, first measure day and whether
+        its measures never started), ``comparisons`` (one row per KPI × non-baseline
+        scenario, with ``replications_needed`` where a difference was not detected),
+        ``targets``, ``kpis``, ``kpis_left_out``, ``multiple_testing``, ``notes`` and
+        ``matrix`` (scenario × KPI overview, see :mod:`sim.compare.matrix`);
+        ``.comparison_frame()`` gives it as one DataFrame.
 
     Raises
     ------
@@ -287,7 +289,7 @@ def compare(
     }
     chosen = names if kpis else default_kpis(result["kpis"], [t.kpi for t in parsed_targets])
     result["matrix"] = build_matrix(result, chosen)
-    return json_safe(result)
+    return Comparison(json_safe(result))
 
 
 def _ignored_notes(options: dict[str, Any], settings_used: dict[str, Any] | None) -> list[str]:

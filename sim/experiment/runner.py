@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from sim.experiment.work_size import check_work_size
 from sim.model import Streams, replication_seed, simulate
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,27 @@ class RunResult:
     @property
     def referrals_simulated(self) -> int:
         return sum(r.referrals_simulated for r in self.replications)
+
+    # DataFrames (pandas is imported on the first call) ----------------------------------
+    def summary_frame(self) -> pd.DataFrame:
+        """The summary as a DataFrame, one row per KPI (see :mod:`sim.experiment.frames`)."""
+        from sim.experiment import frames
+
+        return frames.summary_frame(self.summary, self.scenario.name)
+
+    def replications_frame(self) -> pd.DataFrame:
+        """One row per replication: ``replication``, ``seed`` (int) and every KPI (float)."""
+        from sim.experiment import frames
+
+        rows = self.replication_rows()
+        return frames.replications_frame(rows, self.kpi_names, self.scenario.name, self.seed)
+
+    def timeseries_frame(self) -> pd.DataFrame:
+        """One row per replication × sampling day, with ``day`` and ``date`` (datetime64)."""
+        from sim.experiment import frames
+
+        series = [(r.index, r.timeseries) for r in self.replications]
+        return frames.timeseries_frame(series, self.scenario.name, self.scenario.run.start_date)
 
 
 def clip_interval(summary: dict[str, Any], name: str) -> dict[str, Any]:

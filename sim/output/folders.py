@@ -37,7 +37,7 @@ MARKER = ".caseflow-sim.json"
 KNOWN_FILES = {
     "results": {
         "manifest.json", "scenario.yaml", "summary.json", "summary.csv", "replications.csv",
-        "timeseries.csv", "cases.csv", "report.html", "figures",
+        "timeseries.csv", "replication_timeseries.csv", "cases.csv", "report.html", "figures",
     },
     "comparison": {
         "comparison.json", "comparison.csv", "comparison.md", "manifest.json", "report.html",

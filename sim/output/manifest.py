@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-DEPENDENCIES = ("simpy", "numpy", "scipy", "pydantic", "pyyaml", "typer", "rich")
+DEPENDENCIES = ("simpy", "numpy", "scipy", "pandas", "pydantic", "pyyaml", "typer", "rich")
 
 
 def package_versions() -> dict[str, str]:

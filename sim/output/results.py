@@ -1,25 +1,30 @@
 """The results folder of a run: written whole or not at all, and read back.
 
 A run writes ``manifest.json``, ``scenario.yaml``, ``summary.json``, ``summary.csv``,
-``replications.csv``, ``timeseries.csv`` and, when the case log is on, ``cases.csv``
-(through :mod:`sim.output.folders`, so an interrupted or failed run leaves nothing and only
-the tool's own folders are ever replaced).
+``replications.csv``, ``timeseries.csv`` (mean and band across replications),
+``replication_timeseries.csv`` (each replication's series) and, when the case log is on,
+``cases.csv`` (through :mod:`sim.output.folders`, so an interrupted or failed run leaves
+nothing and only the tool's own folders are ever replaced). Every CSV starts with a
+``scenario`` column and has a date column beside every day column (``run.start_date`` is
+day 0); the manifest gives the warm-up and measured period as days and dates.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.errors import InputError
+from sim.experiment.dates import period_dates, with_date_fields, with_dates
 from sim.experiment.runner import RunResult, summary_dict
 from sim.output.files import write_csv, write_json, write_scenario
 from sim.output.folders import Claim, OutputTarget, claim
@@ -28,7 +33,12 @@ from sim.scenario.changes import scenario_to_dict
 from sim.scenario.textfile import CSV_LIMIT_BYTES, JSON_LIMIT_BYTES, read_text_file
 from sim.stats.summary import percentile_band
 
-SUMMARY_FIELDS = ("kpi", "mean", "std", "ci_low", "ci_high", "n", "better", "description")
+if TYPE_CHECKING:
+    import pandas as pd
+
+SUMMARY_FIELDS = (
+    "scenario", "kpi", "mean", "std", "ci_low", "ci_high", "n", "better", "description",
+)  # fmt: skip
 
 
 def run_manifest(result: RunResult, command: Sequence[str] | None = None) -> dict[str, Any]:
@@ -36,6 +46,7 @@ def run_manifest(result: RunResult, command: Sequence[str] | None = None) -> dic
     sc = result.scenario
     wall = [r.wall_seconds for r in result.replications]
     rate = result.referrals_simulated / result.wall_seconds if result.wall_seconds else None
+    period = period_dates(sc.run.start_date, sc.run.warmup_days, sc.run.horizon_days)
     return {
         **manifest_header("results", command),
         "scenario": sc.name,
@@ -44,6 +55,8 @@ def run_manifest(result: RunResult, command: Sequence[str] | None = None) -> dic
         "horizon_days": sc.run.horizon_days,
         "warmup_days": sc.run.warmup_days,
         "start_date": sc.run.start_date.isoformat(),
+        "end_date": period["measured"]["end_date"],
+        "periods": period,
         "timings": {
             "wall_seconds": result.wall_seconds,
             "replication_seconds_total": sum(wall),
@@ -64,7 +77,7 @@ def timeseries_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]
     """Weekly series with mean and 2.5–97.5% band across replications."""
     series = [r.timeseries for r in result.replications]
     if not series or "day" not in series[0]:
-        return [], ["day"]
+        return [], ["scenario", "day", "date"]
     length = min(len(s["day"]) for s in series)
     names = [k for k in series[0] if k != "day"]
     fields = ["day"]
@@ -74,11 +87,32 @@ def timeseries_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]
         mean, low, high = percentile_band(stacked)
         columns[f"{name}_mean"], columns[f"{name}_low"], columns[f"{name}_high"] = mean, low, high
         fields += [f"{name}_mean", f"{name}_low", f"{name}_high"]
-    rows = [{f: float(columns[f][i]) for f in fields} for i in range(length)]
-    return rows, fields
+    start, name = result.scenario.run.start_date, result.scenario.name
+    rows = [
+        {"scenario": name, **with_dates({f: float(columns[f][i]) for f in fields}, start)}
+        for i in range(length)
+    ]
+    return rows, ["scenario", *with_date_fields(fields)]
+
+
+def replication_timeseries_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each replication's sampled series: one row per replication × sampling day."""
+    start, name = result.scenario.run.start_date, result.scenario.name
+    rows: list[dict[str, Any]] = []
+    fields: list[str] = ["day"]
+    for rep in result.replications:
+        series = rep.timeseries
+        if "day" not in series:
+            continue
+        fields = ["day", *(k for k in series if k != "day")]
+        for i in range(len(series["day"])):
+            values = {k: float(series[k][i]) for k in fields}
+            rows.append({"scenario": name, "replication": rep.index, **with_dates(values, start)})
+    return rows, ["scenario", "replication", *with_date_fields(fields)]
 
 
 def cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per case and replication, with the date of every day column."""
     sc = result.scenario
     cats, risks = list(sc.categories), list(sc.risk_levels)
     rows: list[dict[str, Any]] = []
@@ -87,9 +121,9 @@ def cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
         if rep.cases is None:
             continue
         table = rep.cases
-        fields = ["replication", *table]
+        fields = ["scenario", "replication", *with_date_fields(table)]
         for i in range(len(table["id"])):
-            row = {"replication": rep.index}
+            row: dict[str, Any] = {"scenario": sc.name, "replication": rep.index}
             for key, col in table.items():
                 value = col[i]
                 if key == "category":
@@ -97,7 +131,7 @@ def cases_rows(result: RunResult) -> tuple[list[dict[str, Any]], list[str]]:
                 elif key in ("true_risk", "triaged_risk"):
                     value = risks[int(value)]
                 row[key] = value
-            rows.append(row)
+            rows.append(with_dates(row, sc.run.start_date))
     return rows, fields
 
 
@@ -130,18 +164,21 @@ def write_claimed_results(
         write_json(tmp / "manifest.json", run_manifest(result, claimed.target.command))
         write_scenario(tmp / "scenario.yaml", result.scenario)
         write_json(tmp / "summary.json", summary_dict(result))
+        name = result.scenario.name
         write_csv(
             tmp / "summary.csv",
-            ({"kpi": k, **v} for k, v in result.summary.items()),
+            ({"scenario": name, "kpi": k, **v} for k, v in result.summary.items()),
             list(SUMMARY_FIELDS),
         )
         write_csv(
             tmp / "replications.csv",
-            result.replication_rows(),
-            ["replication", *result.kpi_names],
+            ({"scenario": name, **row} for row in result.replication_rows()),
+            ["scenario", "replication", *result.kpi_names],
         )
         rows, fields = timeseries_rows(result)
         write_csv(tmp / "timeseries.csv", rows, fields)
+        rows, fields = replication_timeseries_rows(result)
+        write_csv(tmp / "replication_timeseries.csv", rows, fields)
         if result.scenario.run.case_log:
             rows, fields = cases_rows(result)
             write_csv(tmp / "cases.csv", rows, fields)
@@ -170,6 +207,50 @@ class ResultsFolder:
     @property
     def kpis(self) -> dict[str, dict[str, Any]]:
         return self.summary["kpis"]
+
+    @property
+    def scenario_name(self) -> str:
+        return str(self.summary.get("scenario", self.manifest.get("scenario", self.path.name)))
+
+    @property
+    def start_date(self) -> dt.date:
+        """Calendar date of day 0 (2014-01-01, the scenario default, if the manifest has none)."""
+        text = self.manifest.get("start_date") or "2014-01-01"
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            file = str(self.path / "manifest.json")
+            raise InputError("not a date", file=file, key="start_date") from None
+
+    # DataFrames (pandas is imported on the first call) ----------------------------------
+    def summary_frame(self) -> pd.DataFrame:
+        """``summary.json`` as a DataFrame, one row per KPI (see :mod:`sim.experiment.frames`)."""
+        from sim.experiment import frames
+
+        return frames.summary_frame(self.kpis, self.scenario_name)
+
+    def replications_frame(self) -> pd.DataFrame:
+        """``replications.csv``: ``replication``, ``seed`` (int) and every KPI (float)."""
+        from sim.experiment import frames
+
+        seed = int(self.manifest["seed"])
+        return frames.replications_frame(self.rows, list(self.kpis), self.scenario_name, seed)
+
+    def timeseries_frame(self) -> pd.DataFrame:
+        """``replication_timeseries.csv``: one row per replication × sampling day, with
+        ``day`` and ``date`` (datetime64). Folders written before that file existed have
+        only the band across replications and raise :class:`InputError`."""
+        import pandas as pd
+
+        from sim.experiment import frames
+
+        file = self.path / "replication_timeseries.csv"
+        if not file.is_file():
+            raise InputError(
+                "no replication_timeseries.csv (written by an older version; run it again)",
+                file=str(self.path),
+            )
+        return frames.from_table(pd.read_csv(file), self.start_date)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -200,8 +281,15 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+TEXT_COLUMNS = frozenset({"scenario"})
+"""Columns of ``replications.csv`` that hold text (left out of the rows read back)."""
+
+
 def read_replications(path: str | Path) -> list[dict[str, float]]:
-    """``replications.csv`` as a list of rows (KPI → value, ``nan`` for empty)."""
+    """``replications.csv`` as a list of rows (KPI → value, ``nan`` for empty).
+
+    The ``scenario`` column (absent from folders written by older versions) is left out.
+    """
     file = Path(path) / "replications.csv"
     if not file.is_file():
         raise InputError("missing replications.csv", file=str(file.parent))
@@ -216,9 +304,12 @@ def read_replications(path: str | Path) -> list[dict[str, float]]:
 
 
 def _numbers(row: Mapping[Any, Any], line: int, file: Path) -> dict[str, float]:
-    """One replications.csv row as numbers: finite, or ``nan`` for an empty cell."""
+    """One replications.csv row as numbers: finite, or ``nan`` for an empty cell (text
+    columns such as ``scenario`` left out)."""
     out: dict[str, float] = {}
     for key, raw in row.items():
+        if key in TEXT_COLUMNS:
+            continue
         value = math.nan
         if raw != "":
             try:
@@ -262,3 +353,12 @@ def read_results_folder(path: str | Path) -> ResultsFolder:
 def kpi_columns(folder: ResultsFolder) -> dict[str, np.ndarray]:
     """Each KPI across the folder's replications, in replication order."""
     return {name: np.array([r[name] for r in folder.rows], dtype=float) for name in folder.kpis}
+
+
+def load_results(folder: str | Path) -> ResultsFolder:
+    """A results folder written by ``sim run`` or :func:`write_results`, read back.
+
+    Its ``.summary_frame()``, ``.replications_frame()`` and ``.timeseries_frame()`` give the
+    same DataFrames as the :class:`~sim.experiment.runner.RunResult` that wrote it.
+    """
+    return read_results_folder(folder)

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.experiment.kpis import KpiSpec
 from sim.scenario.changes import scenario_to_dict
 from sim.scenario.schema import Scenario
 from sim.sweep.design import DesignPoint, Parameter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,31 @@ class SweepResult:
     @property
     def kpi_names(self) -> list[str]:
         return [k.name for k in self.kpis]
+
+    # DataFrames (see sim.sweep.frames; pandas is imported on the first call) -----------
+    def points_frame(self) -> pd.DataFrame:
+        """One row per point: its place in the design and its parameter values."""
+        from sim.sweep import frames
+
+        return frames.points_frame(self)
+
+    def runs_frame(self) -> pd.DataFrame:
+        """One row per point × replication: the parameters and every KPI (float)."""
+        from sim.sweep import frames
+
+        return frames.runs_frame(self)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per point × KPI: mean, sd, ci_low, ci_high (KPI's unit) and n."""
+        from sim.sweep import frames
+
+        return frames.summary_frame(self)
+
+    def sensitivity_frame(self) -> pd.DataFrame:
+        """The sensitivity table (oat changes, Sobol indices or rank correlations)."""
+        from sim.sweep import frames
+
+        return frames.sensitivity_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,6 +14,8 @@ whole, and the work folder is removed:
 - ``sensitivity.csv``: oat changes from the base, Sobol indices, or rank correlations;
 - ``manifest.json``, ``scenario.yaml`` (the resolved base) and ``sweep.yaml`` (the
   definition: ``sim sweep OUT/sweep.yaml --out OTHER`` runs the same sweep again).
+
+Every CSV starts with a ``scenario`` column: the base scenario's name.
 """
 
 from __future__ import annotations
@@ -169,26 +171,25 @@ def write_sweep_folder(result: SweepResult, folder: Path, *, command: Sequence[s
     names = result.parameter_names
     text_names = [p.path for p in d.parameters if p.kind == "values"]
     kpis = result.kpi_names
+    scenario = {"scenario": d.scenario.name}  # first column of every CSV
     write_csv(
         folder / "points.csv",
-        _with_text_params(result.points, names),
-        ["point", "block", "row", "varied", *names],
+        [scenario | r for r in _with_text_params(result.points, names)],
+        ["scenario", "point", "block", "row", "varied", *names],
     )
-    runs = _with_text_params(result.runs, names)
-    write_csv(folder / "runs.csv", runs, ["point", "replication", *names, *kpis])
+    runs = [scenario | r for r in _with_text_params(result.runs, names)]
+    write_csv(folder / "runs.csv", runs, ["scenario", "point", "replication", *names, *kpis])
     files = ["points.csv", "runs.csv"]
-    if write_parquet(folder / "runs.parquet", result.runs, text_names):
+    if write_parquet(folder / "runs.parquet", [scenario | r for r in result.runs], text_names):
         files.append("runs.parquet")
     write_csv(
         folder / "summary.csv",
-        _with_text_params(result.summary, names),
-        ["point", *names, "kpi", "mean", "std", "ci_low", "ci_high", "n"],
+        [scenario | r for r in _with_text_params(result.summary, names)],
+        ["scenario", "point", *names, "kpi", "mean", "std", "ci_low", "ci_high", "n"],
     )
-    sens = result.sensitivity
-    sens_fields = list(sens[0]) if sens else ["kpi", "parameter"]
-    write_csv(
-        folder / "sensitivity.csv", _with_text_params(sens, ["value", "base_value"]), sens_fields
-    )
+    sens = [scenario | r for r in _with_text_params(result.sensitivity, ["value", "base_value"])]
+    sens_fields = list(sens[0]) if sens else ["scenario", "kpi", "parameter"]
+    write_csv(folder / "sensitivity.csv", sens, sens_fields)
     write_scenario(folder / "scenario.yaml", d.scenario)
     (folder / "sweep.yaml").write_text(
         yaml.safe_dump(sweep_file_doc(d), sort_keys=False), encoding="utf-8"

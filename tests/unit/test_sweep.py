@@ -275,7 +275,7 @@ def test_lhs_writes_rank_correlations(short, tmp_path):
     rho = next(r for r in res.sensitivity if r["kpi"] == "allocation_days_mean")
     assert rho["spearman_rho"] < 0  # more detectives, shorter waits
     header = (tmp_path / "o" / "sensitivity.csv").read_text().splitlines()[0]
-    assert header == "kpi,parameter,spearman_rho,p_value,points"
+    assert header == "scenario,kpi,parameter,spearman_rho,p_value,points"
 
 
 class Interrupted(Exception):
@@ -352,12 +352,12 @@ def test_results_folder_files(short, tmp_path):
     assert names >= {*FILES, "manifest.json", "scenario.yaml", "sweep.yaml"}
     points = (tmp_path / "g" / "points.csv").read_text().splitlines()
     assert points == [
-        "point,block,row,varied,allocation.untrained_after_days",
-        "0,design,0,,5.0",
-        "1,design,1,,null",
+        "scenario,point,block,row,varied,allocation.untrained_after_days",
+        "small,0,design,0,,5.0",
+        "small,1,design,1,,null",
     ]
     runs = (tmp_path / "g" / "runs.csv").read_text().splitlines()
-    assert len(runs) == 1 + 2 * 2 and runs[0].startswith("point,replication,allocation.")
+    assert len(runs) == 1 + 2 * 2 and runs[0].startswith("scenario,point,replication,allocation.")
     assert res.manifest["definition_sha256"] and res.manifest["tasks"] == 4
     try:
         import pyarrow  # noqa: F401
