@@ -7,6 +7,7 @@ import typer
 from sim.cli import (
     calibrate_cmd,
     compare_cmd,
+    report_cmd,
     run_cmd,
     schema_cmd,
     sweep_cmd,
@@ -38,6 +39,7 @@ register("calibrate", calibrate_cmd.calibrate_command, calibrate_cmd.EXAMPLES)
 register("sweep", sweep_cmd.sweep_command, sweep_cmd.EXAMPLES)
 register("verify", verify_cmd.verify_command, verify_cmd.EXAMPLES)
 register("warmup", warmup_cmd.warmup_command, warmup_cmd.EXAMPLES)
+register("report", report_cmd.report_command, report_cmd.EXAMPLES)
 
 
 def main() -> None:

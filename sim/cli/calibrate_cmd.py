@@ -23,6 +23,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.report_cmd import report_into
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.output.folders import claim
@@ -106,6 +107,8 @@ def calibrate_command(
                 settings=given.but(progress=progress),
             )
         write_claimed_calibration(claimed, result, scenario_path=scenario)
+    if output.report:
+        report_into(target.path)
     command = list(target.command or ())
     if as_json:
         doc = result.to_dict()

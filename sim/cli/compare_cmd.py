@@ -20,6 +20,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.report_cmd import report_into
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import method_text, narrower_text, write_claimed_comparison
 from sim.errors import InputError
@@ -100,6 +101,8 @@ def compare_command(
             key="sim compare",
         )
     out = output.out
+    if output.report and out is None:
+        raise InputError("--report writes into the comparison folder: give --out DIR too")
     target = output_target(out, output.force, "compare", sources) if out is not None else None
     with claim(target, kind="comparison") if target else nullcontext() as claimed:
         runs = sum(1 for s in sources if s.is_file())
@@ -113,6 +116,8 @@ def compare_command(
             )
         if claimed is not None:
             write_claimed_comparison(claimed, result)
+    if output.report and target is not None:
+        report_into(target.path)
     for note in result["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if as_json:

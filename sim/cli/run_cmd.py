@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.report_cmd import report_into
 from sim.experiment.kpis import CORE_KPIS
 from sim.experiment.precision import DEFAULT_MAX_REPLICATIONS, describe, run_to_precision
 from sim.experiment.runner import RunResult, run, summary_dict
@@ -147,6 +148,8 @@ def run_command(
     with claim(target, kind="results") as claimed:
         result = _simulate(sc, settings, precision)
         write_claimed_results(claimed, result)
+    if output.report:
+        report_into(target.path)
     if as_json:
         print_json(summary_dict(result))
         warning = warning_text(result.extra.get("stability", {}))
