@@ -21,14 +21,10 @@ def write_files(report: Report, folder: Path) -> Path:
     """Write ``report.html`` and ``figures/`` into ``folder`` (which exists); the page."""
     figures = folder / FIGURES
     figures.mkdir(exist_ok=True)
-    try:
-        for fig in report.figures:
-            (figures / f"{fig.name}.svg").write_text(fig.svg(), encoding="utf-8")
-            (figures / f"{fig.name}.png").write_bytes(fig.png())
-        (folder / REPORT_FILE).write_text(render(report), encoding="utf-8")
-    finally:
-        for fig in report.figures:
-            fig.close()
+    for fig in report.figures:
+        (figures / f"{fig.name}.svg").write_text(fig.svg(), encoding="utf-8")
+        (figures / f"{fig.name}.png").write_bytes(fig.png())
+    (folder / REPORT_FILE).write_text(render(report), encoding="utf-8")
     return folder / REPORT_FILE
 
 
