@@ -17,12 +17,13 @@ h1 { font-size: 1.5rem; margin: 0.5rem 0; }
 h2 { font-size: 1.15rem; border-bottom: 1px solid #999; padding-bottom: 0.2rem;
   margin-top: 2rem; break-after: avoid; }
 .headline { border: 2px solid #111; padding: 0.8rem 1rem; margin: 1rem 0; }
+.headline h2 { margin-top: 0; }
 .headline p.answer { font-size: 1.1rem; margin: 0.3rem 0; }
 .headline p.scale { color: #333; font-size: 0.9rem; }
 .warnings { border-left: 4px solid #111; background: #f2f2f2; padding: 0.4rem 0.8rem; }
 .warnings li { margin: 0.2rem 0; }
 figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; display: block; }
+figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.85rem; color: #333; }
 table { border-collapse: collapse; font-size: 0.8rem; margin: 0.8rem 0; break-inside: auto; }
 th, td { border: 1px solid #bbb; padding: 0.15rem 0.4rem; text-align: left; vertical-align: top; }

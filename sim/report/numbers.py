@@ -44,6 +44,9 @@ def with_ci(k: dict[str, Any] | None, kpi: str) -> str:
     if is_share(kpi):
         low, high = max(low, 0.0), min(high, 1.0)
         return f"{main} (95% CI {low * 100:.0f}–{high:.0%})"
+    if is_days(kpi) and abs(k["mean"]) < 1:  # under a day: in hours
+        hours = [v * 24 for v in (k["mean"], max(low, 0.0), high)]
+        return f"{hours[0]:.1f} hours (95% CI {hours[1]:.1f}–{hours[2]:.1f} hours)"
     if is_days(kpi):
         low = max(low, 0.0)
     unit = " days" if is_days(kpi) else ""
