@@ -38,12 +38,27 @@ def _target_sentences(comparison: dict[str, Any]) -> list[str]:
     return out
 
 
+def primary_kpi(comparison: dict[str, Any], runs: list[RunInput]) -> str | None:
+    """The KPI the headline is about: the substandard share at the first inspection a year
+    or more after the scenarios' first measure (else the latest inspection, else the first
+    chart KPI)."""
+    kpis = chosen_kpis(comparison)
+    names = {k["kpi"] for k in comparison.get("kpis", [])}
+    measures = [m.day for run in runs for m in run.scenario.measures]
+    inspections = sorted(runs[0].scenario.inspections, key=lambda i: i.day) if runs else []
+    measured = [i for i in inspections if f"{i.name}_substandard_rate" in names]
+    if measured:
+        after = [i for i in measured if measures and i.day >= min(measures) + 365]
+        return f"{(after or measured)[0 if after else -1].name}_substandard_rate"
+    return kpis[0] if kpis else None
+
+
 def compare_headline(comparison: dict[str, Any], runs: list[RunInput]) -> Headline:
     """Each scenario against the baseline on the first chosen KPI (the latest inspection's
     substandard share when there is one), the targets met and the warnings."""
-    kpis = chosen_kpis(comparison)
+    kpi = primary_kpi(comparison, runs)
     arms = [s for s in comparison["scenarios"] if not s.get("baseline")]
-    sentences = [_scenario_sentence(comparison, a, kpis[0]) for a in arms] if kpis else []
+    sentences = [_scenario_sentence(comparison, a, kpi) for a in arms] if kpi else []
     sentences += _target_sentences(comparison)
     first = comparison["scenarios"][0]
     if runs:
