@@ -8,6 +8,7 @@ from sim.cli import (
     calibrate_cmd,
     compare_cmd,
     describe_cmd,
+    report_cmd,
     run_cmd,
     schema_cmd,
     sweep_cmd,
@@ -40,6 +41,7 @@ register("sweep", sweep_cmd.sweep_command, sweep_cmd.EXAMPLES)
 register("verify", verify_cmd.verify_command, verify_cmd.EXAMPLES)
 register("warmup", warmup_cmd.warmup_command, warmup_cmd.EXAMPLES)
 register("describe", describe_cmd.describe_command, describe_cmd.EXAMPLES)
+register("report", report_cmd.report_command, report_cmd.EXAMPLES)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from sim.cli.common import (
     progress_bar,
 )
 from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
@@ -115,6 +116,8 @@ def calibrate_command(
                 settings=given.but(progress=progress),
             )
         write_claimed_calibration(claimed, result, scenario_path=scenario)
+    if output.report:
+        report_into(target.path)
     command = list(target.command or ())
     print_warnings(schedule)
     if as_json:

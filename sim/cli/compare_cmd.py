@@ -30,6 +30,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_compared, print_warnings
 from sim.compare.comparison import BETTER, WORSE, compare
 from sim.compare.files import (
@@ -153,6 +154,8 @@ def compare_command(
         )
     given, schedule = check_compared(sources, given)
     out = output.out
+    if output.report and out is None:
+        raise InputError("--report writes into the comparison folder: give --out DIR too")
     target = output_target(out, output.force, "compare", sources) if out is not None else None
     with claim(target, kind="comparison") if target else nullcontext() as claimed:
         runs = sum(1 for s in sources if s.is_file())
@@ -166,6 +169,8 @@ def compare_command(
             )
         if claimed is not None:
             write_claimed_comparison(claimed, result)
+    if output.report and target is not None:
+        report_into(target.path)
     for note in result["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     print_warnings(schedule)

@@ -218,14 +218,16 @@ RUN_FROM_OPTIONS = OptionGroup(
 # output folder ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class OutputChoice:
-    """``--out`` and ``--force`` as given (``out`` is ``None`` when not given)."""
+    """``--out``, ``--force`` and ``--report`` as given (``out`` is ``None`` when not given)."""
 
     out: Path | None
     force: bool
+    report: bool = False
 
 
 def output_options(help_text: str, force_help: str, *, required: bool = False) -> OptionGroup:
-    """``--out/-o`` (with its own help) and ``--force`` → an :class:`OutputChoice`."""
+    """``--out/-o`` (with its own help), ``--force`` and ``--report`` → an
+    :class:`OutputChoice`."""
     out_type = Path if required else Path | None
     out_default = inspect.Parameter.empty if required else None
     return OptionGroup(
@@ -236,9 +238,14 @@ def output_options(help_text: str, force_help: str, *, required: bool = False) -
                 out_default,
             ),
             option("force", Annotated[bool, typer.Option("--force", help=force_help)], False),
+            option("report", Annotated[bool, typer.Option("--report", help=REPORT_HELP)], False),
         ),
         OutputChoice,
     )
 
 
+REPORT_HELP = (
+    "Also write report.html (charts and the answer in words, one self-contained page) and "
+    "figures/ (SVG and PNG) into the output folder."
+)
 FORCE_HELP = "Replace an existing output folder the tool wrote (never a folder of yours)."

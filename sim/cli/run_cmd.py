@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.kpis import CORE_KPIS
@@ -160,6 +161,8 @@ def run_command(
     with claim(target, kind="results") as claimed:
         result = _simulate(sc, settings, precision)
         write_claimed_results(claimed, result)
+    if output.report:
+        report_into(target.path)
     if as_json:
         print_json(summary_dict(result))
         print_warnings(schedule)

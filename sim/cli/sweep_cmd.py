@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.errors import InputError
 from sim.experiment.kpis import kpi_specs
@@ -200,6 +201,8 @@ def sweep_command(
         result = run_sweep(
             definition, run_settings.but(progress=progress), out=folder, source=source
         )
+    if output.report:
+        report_into(Path(result.out))
     print_warnings(schedule)
     if as_json:
         print_json(result.to_dict())

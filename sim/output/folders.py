@@ -51,6 +51,7 @@ KNOWN_FILES = {
         "points.csv", "runs.csv", "runs.parquet", "summary.csv", "sensitivity.csv",
         "manifest.json", "scenario.yaml", "sweep.yaml", "report.html", "figures",
     },
+    "report": {"report.html", "figures"},
 }  # fmt: skip
 """What each kind of folder holds: a folder of only these files is the tool's own (one
 written before folders carried the marker)."""

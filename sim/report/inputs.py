@@ -1,0 +1,111 @@
+"""What a report is built from: a results, comparison, sweep or calibration folder, read
+back and checked (a folder of another kind is refused with an :class:`InputError`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.output.results import ResultsFolder, is_results_folder, read_results_folder
+from sim.scenario import Scenario, load_scenario
+
+KINDS = ("results", "comparison", "sweep", "calibration")
+
+
+@dataclass
+class RunInput:
+    """A results folder with its scenario and weekly series (column → values)."""
+
+    folder: ResultsFolder
+    scenario: Scenario
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.scenario.name
+
+    def kpi(self, name: str) -> dict[str, Any] | None:
+        """A KPI's summary (``mean``, ``ci_low``, ``ci_high``, ``n``), or ``None``."""
+        return self.folder.kpis.get(name)
+
+
+def read_csv_rows(file: Path) -> list[dict[str, Any]]:
+    """A CSV file's rows; numeric cells as floats, empty cells as ``nan``."""
+    if not file.is_file():
+        raise InputError("missing file", file=str(file))
+    with file.open(newline="", encoding="utf-8") as f:
+        return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def _cell(text: str | None) -> Any:
+    if text is None or text == "":
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def read_series(path: Path) -> dict[str, np.ndarray]:
+    """``timeseries.csv`` as columns (``day`` and ``NAME_mean/_low/_high``); empty if none."""
+    file = path / "timeseries.csv"
+    if not file.is_file():
+        return {}
+    rows = read_csv_rows(file)
+    if not rows:
+        return {}
+    return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
+
+
+def read_run(path: str | Path) -> RunInput:
+    """A results folder written by ``sim run``, with its scenario and series."""
+    folder = read_results_folder(path)
+    scenario = load_scenario(folder.path / "scenario.yaml")
+    return RunInput(folder, scenario, read_series(folder.path))
+
+
+def folder_kind(path: str | Path) -> str:
+    """``results``, ``comparison``, ``sweep`` or ``calibration``; :class:`InputError` else."""
+    path = Path(path)
+    if not path.is_dir():
+        raise InputError(
+            "not a folder (give a results, comparison, sweep or calibration folder)", file=str(path)
+        )
+    if is_results_folder(path):
+        return "results"
+    if (path / "comparison.json").is_file():
+        return "comparison"
+    if (path / "sensitivity.csv").is_file() and (path / "points.csv").is_file():
+        return "sweep"
+    if (path / "calibration.csv").is_file():
+        return "calibration"
+    raise InputError(
+        "not a results, comparison, sweep or calibration folder written by this tool",
+        file=str(path),
+    )
+
+
+def read_json(file: Path) -> Any:
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read JSON ({exc})", file=str(file)) from None
+
+
+def comparison_runs(comparison: dict[str, Any], base: Path) -> list[RunInput]:
+    """The results folders a comparison was made from, when they still exist."""
+    runs = []
+    for s in comparison.get("scenarios", []):
+        source = Path(str(s.get("source", "")))
+        for candidate in (source, base / source):
+            if s.get("kind") == "results" and is_results_folder(candidate):
+                runs.append(read_run(candidate))
+                break
+    return runs

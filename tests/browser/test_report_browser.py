@@ -1,0 +1,119 @@
+"""The run and comparison reports opened in a real browser (Debian's chromium, driven by
+Playwright for Python): no console errors, every figure decoded with a size, every section
+heading present, and a full-page screenshot for a person to look at.
+
+Set ``SIM_REPORT_SCREENSHOTS=DIR`` to also write the screenshots to DIR (the README's are
+made with ``SIM_REPORT_SCREENSHOTS=docs/images``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.report import build_report
+from tests.report_data import DATA, SHORT, sim_invoke
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
+    ".ci/run does it as root) to open the reports in a real browser",
+)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """report.html of a run and of a comparison (the run against one with more detectives)."""
+    root = tmp_path_factory.mktemp("browser")
+    small = str(DATA / "small.yaml")
+    base, more = root / "base", root / "more"
+    sim_invoke("run", small, *SHORT, "--out", str(base), "--report")
+    sim_invoke(
+        "run",
+        small,
+        *SHORT,
+        "--out",
+        str(more),
+        "--set",
+        "officers.trained.count=16",
+        "--set",
+        "name=more",
+    )
+    sim_invoke("report", str(base), str(more), "--out", str(root / "compare"))
+    return {"run": base / "report.html", "compare": root / "compare" / "report.html"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _sizes(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('img, svg')]
+              .filter(e => !e.parentElement.closest('svg'))
+              .map(e => ({tag: e.tagName, w: e.getBoundingClientRect().width,
+                          h: e.getBoundingClientRect().height,
+                          natural: e.tagName === 'IMG' ? e.naturalWidth : null,
+                          label: e.getAttribute('aria-label') || e.getAttribute('alt')}))"""
+    )
+
+
+@pytest.mark.parametrize("kind", ["run", "compare"])
+def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
+    path = pages[kind]
+    titles = [s.title for s in build_report(_inputs(path)).sections]
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    assert errors == []
+    figures = _sizes(page)
+    assert len(figures) >= 3
+    for f in figures:
+        assert f["w"] > 100 and f["h"] > 50, f
+        assert f["natural"] is None or f["natural"] > 0, f
+        assert f["label"], f
+    headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent.trim())")
+    assert headings[0] == "The answer"
+    assert headings[1:] == titles
+    shot = tmp_path / f"report-{kind}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    keep = os.environ.get("SIM_REPORT_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    page.close()
+
+
+def _inputs(page: Path) -> list[Path]:
+    """The folders a report page was made from (the run's own folder, or the comparison's)."""
+    if page.parent.name == "compare":
+        return [page.parent.parent / "base", page.parent.parent / "more"]
+    return [page.parent]
+
+
+def test_figures_are_also_files_for_slides(pages):
+    for path in pages.values():
+        assert (path.parent / "figures").is_dir()
+        assert {p.suffix for p in (path.parent / "figures").iterdir()} == {".svg", ".png"}
