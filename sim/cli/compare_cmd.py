@@ -177,7 +177,16 @@ def compare_command(
     if as_json:
         print_json(result)
         return
-    shown = _headline(result, everything=display.show_all or bool(kpi))
+    _print_tables(result, display, everything=display.show_all or bool(kpi), out=out)
+    if out is not None:
+        err_console.print(f"wrote {out}/", highlight=False)
+
+
+def _print_tables(
+    result: dict[str, Any], display: Any, *, everything: bool, out: Path | None
+) -> None:
+    """The matrix (several scenarios), the per-scenario and target tables, and what is hidden."""
+    shown = _headline(result, everything=everything)
     several = len(result["scenarios"]) > 2
     if several:
         console.print(matrix_title(result), highlight=False)
@@ -206,8 +215,6 @@ def compare_command(
             + (", comparison.csv has them" if out is not None else ""),
             highlight=False,
         )
-    if out is not None:
-        err_console.print(f"wrote {out}/", highlight=False)
 
 
 def _headline(result: dict[str, Any], *, everything: bool) -> set[str]:
