@@ -54,14 +54,16 @@ def _cell(text: str | None) -> Any:
 
 
 def read_series(path: Path) -> dict[str, np.ndarray]:
-    """``timeseries.csv`` as columns (``day`` and ``NAME_mean/_low/_high``); empty if none."""
+    """``timeseries.csv``'s numeric columns (``day`` and ``NAME_mean/_low/_high``; text
+    columns such as ``scenario`` and ``date`` left out); empty if none."""
     file = path / "timeseries.csv"
     if not file.is_file():
         return {}
     rows = read_csv_rows(file)
     if not rows:
         return {}
-    return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
+    numeric = [k for k in rows[0] if all(isinstance(r[k], float) for r in rows)]
+    return {k: np.array([r[k] for r in rows], dtype=float) for k in numeric}
 
 
 def read_run(path: str | Path) -> RunInput:
