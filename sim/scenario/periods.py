@@ -29,11 +29,14 @@ def day_number(value: float | dt.date, start_date: dt.date) -> float:
 
 
 def calendar_years(start_date: dt.date, lo: float, hi: float) -> dict[str, tuple[float, float]]:
-    """One period per calendar year touching [lo, hi] (days), named by the year, clipped."""
-    first = (start_date + dt.timedelta(days=lo)).year
-    last = (start_date + dt.timedelta(days=hi)).year
+    """One period per calendar year touching [lo, hi] (days), named by the year, clipped.
+    Years past the calendar's last (9999; only absurd horizons reach it, and the work-size
+    check refuses those) have no period."""
+    last_day = (dt.date(dt.MAXYEAR, 1, 1) - start_date).days
+    first = (start_date + dt.timedelta(days=min(lo, last_day))).year
+    last = (start_date + dt.timedelta(days=min(hi, last_day))).year
     out: dict[str, tuple[float, float]] = {}
-    for year in range(first, last + 1):
+    for year in range(first, min(last + 1, dt.MAXYEAR)):
         a = max(lo, day_number(dt.date(year, 1, 1), start_date))
         b = min(hi, day_number(dt.date(year + 1, 1, 1), start_date))
         if b > a:
