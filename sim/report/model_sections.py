@@ -3,15 +3,14 @@ experimentation, implementation), generated from the scenario a run used."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sim.report.assumptions import register, scenario_file_of
 from sim.report.document import Section, Table
 from sim.report.figures_model import pathway_figure
 from sim.report.numbers import date_of
 from sim.scenario import Scenario
+from sim.scenario.register import describe
 
 OBJECTIVE = (
     "The model simulates child-protection case handling in a police force, day by day: "
@@ -78,19 +77,36 @@ def _entities(sc: Scenario) -> Table:
     )
 
 
+def scenario_file_of(command: list[str] | None, base: Path) -> Path | None:
+    """The scenario file named in a manifest's command, if it still exists."""
+    for arg in (command or [])[2:]:
+        if arg.endswith((".yaml", ".yml")):
+            for candidate in (Path(arg), base / arg):
+                if candidate.is_file():
+                    return candidate
+    return None
+
+
 def data(sc: Scenario, manifest: dict[str, Any], base: Path) -> Section:
-    entries = register(scenario_file_of(manifest.get("command"), base))
-    counts = Counter(e.status for e in entries)
+    """Entities, resources and the assumptions register (the one ``sim describe`` prints)."""
+    file = scenario_file_of(manifest.get("command"), base)
     text = []
     tables = [_entities(sc), _resources(sc)]
-    if entries:
+    if file is not None:
+        register = describe(file)
+        c = register.counts
         text.append(
-            f"Assumptions register, read from the scenario file's comments: {len(entries)} "
-            f"parameters, {counts['sourced']} sourced (docs/sources.md), {counts['calibrated']} "
-            f"calibrated, {counts['assumed']} assumed. Values are as written in the file "
-            "(a --set on the command line is not shown here)."
+            f"Assumptions register (as `sim describe` prints it), read from the scenario "
+            f"files' comments: {len(register.parameters)} parameters, {c['sourced']} sourced "
+            f"(docs/sources.md), {c['calibrated']} calibrated, {c['assumed']} assumed, of which "
+            f"{c['default']} with no comment. Values are the scenario file's (a --set on the "
+            "command line is not shown here); the table lists those a comment explains."
         )
-        rows = [[e.path, e.value, e.status, e.note] for e in entries]
+        rows = [
+            [p.key, str(p.value), p.status, p.detail]
+            for p in register.parameters
+            if p.file is not None
+        ]
         tables.append(
             Table(
                 ["parameter", "value", "status", "source or reason"], rows, "Assumptions register"

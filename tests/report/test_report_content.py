@@ -4,10 +4,11 @@ the scenario, and small numbers suppressed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sim.report import build_report, write_files
-from sim.report.assumptions import register_of_text, status_of
 from sim.report.suppress import Suppression
+from sim.scenario.register import describe
 
 
 def test_results_headline_states_the_inspection_scale_and_warnings(folders):
@@ -47,24 +48,19 @@ def test_model_sections_come_from_the_scenario(folders):
     assert ["trained detectives", "12", "up to 8 cases each"] in resources.rows
 
 
-def test_assumptions_register_reads_status_from_comments():
-    text = (
-        "run:\n"
-        "  warmup_days: 365   # assumed: fills caseloads\n"
-        "officers:\n"
-        "  trained:\n"
-        "    count: 398       # [S18] establishment\n"
-        "    lapse: 0.41      # calibrated to [S1]\n"
-        "  untrained: {count: 3}\n"
-        "name: x\n"
-    )
-    entries = {e.path: e.status for e in register_of_text(text)}
-    assert entries == {
-        "run.warmup_days": "assumed",
-        "officers.trained.count": "sourced",
-        "officers.trained.lapse": "calibrated",
-    }
-    assert status_of("to 2019, past the follow-up") == "note"
+def test_report_register_is_the_describe_register(tmp_path):
+    """The report's assumptions table is sim describe's register, rows the file writes."""
+    from sim.report.model_sections import data
+    from sim.scenario import load_scenario
+
+    baseline = Path(__file__).parents[2] / "scenarios" / "baseline.yaml"
+    sc = load_scenario(baseline)
+    section = data(sc, {"command": ["sim", "run", str(baseline)]}, tmp_path)
+    table = section.tables[-1]
+    register = describe(baseline)
+    written = [p for p in register.parameters if p.file is not None]
+    assert len(table.rows) == len(written) > 10
+    assert {r[0] for r in table.rows} == {p.key for p in written}
 
 
 def test_suppression_hides_small_counts_and_shares_built_on_them():
