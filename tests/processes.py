@@ -14,6 +14,22 @@ except ImportError:  # pragma: no cover - depends on the environment
     psutil = None
 
 
+def sim_cmd(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """``python -m sim.cli.app ARGS`` run to its end (200 columns wide, no Dask address taken
+    from the environment); a hang past ``timeout`` seconds fails the test."""
+    env = {k: v for k, v in os.environ.items() if k != "SIM_DASK_ADDRESS"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli.app", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "COLUMNS": "200"},
+        timeout=timeout,
+    )
+
+
 def start_sim(
     args: list[str], cwd: Path, name: str = "sim", *, own_group: bool = False
 ) -> subprocess.Popen:

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from sim.cli.common import err_console
-from sim.compare.inputs import plan_arms
+from sim.compare.inputs import plan_arms, plan_options
 from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_work_size
@@ -55,12 +55,7 @@ def check_compared(sources: list[Path], given: RunSettings) -> tuple[RunSettings
             raise InputError("sets up runs of scenario files; none given", key="--until")
         first = given.apply(load_scenario(files[0]))
         given = given.but(horizon_days=first.run.horizon_days, until=None)
-    options = {
-        "seed": given.seed,
-        "replications": given.replications,
-        "horizon_days": given.horizon_days,
-        "warmup_days": given.warmup_days,
-    }
+    options = plan_options(given)
     arms, _ = plan_arms(sources, options)
     messages = []
     for arm in arms:

@@ -24,7 +24,16 @@ import numpy as np
 
 from sim.compare.conditions import Condition, parse_condition
 from sim.compare.frames import Comparison
-from sim.compare.inputs import Arm, Source, kpi_names, plan_arms, run_pending, some, span
+from sim.compare.inputs import (
+    Arm,
+    Source,
+    kpi_names,
+    plan_arms,
+    plan_options,
+    run_pending,
+    some,
+    span,
+)
 from sim.compare.matrix import build_matrix, default_kpis
 from sim.compare.verdicts import BETTER, NO_DIFFERENCE, NO_DIRECTION, TOO_FEW, WORSE
 from sim.errors import InputError
@@ -244,12 +253,7 @@ def compare(
     parsed_targets = [parse_condition(t) for t in targets]
 
     run_settings = RunSettings.merge(settings, options)
-    options = {
-        "seed": run_settings.seed,
-        "replications": run_settings.replications,
-        "horizon_days": run_settings.horizon_days,
-        "warmup_days": run_settings.warmup_days,
-    }
+    options = plan_options(run_settings)
     arms, settings_used = plan_arms(sources, options)
     names, left_out = kpi_names(arms, common_kpis)
     _check_conditions(parsed_targets, names)

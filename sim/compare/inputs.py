@@ -248,6 +248,16 @@ def _planned(text: str, scenario: Scenario, settings: dict[str, Any]) -> Arm:
     )
 
 
+def plan_options(settings: RunSettings) -> dict[str, Any]:
+    """What :func:`plan_arms` needs of the run settings (``None`` where not given)."""
+    return {
+        "seed": settings.seed,
+        "replications": settings.replications,
+        "horizon_days": settings.horizon_days,
+        "warmup_days": settings.warmup_days,
+    }
+
+
 def plan_arms(
     sources: Sequence[Source], options: dict[str, Any]
 ) -> tuple[list[Arm], dict[str, Any] | None]:

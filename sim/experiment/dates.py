@@ -12,12 +12,14 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sim.scenario.calendar import date_of
+
 
 def date_of_day(start: dt.date, day: float | None) -> dt.date | None:
     """The calendar date of simulated ``day`` (days since ``start``); ``None`` if undefined."""
     if day is None or not math.isfinite(float(day)):
         return None
-    return start + dt.timedelta(days=math.floor(float(day)))
+    return date_of(float(day), start)
 
 
 def iso_date_of_day(start: dt.date, day: float | None) -> str:

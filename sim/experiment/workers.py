@@ -32,7 +32,7 @@ def prepare_worker(owner: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     _die_with_parent()
-    if not _alive(owner) or os.getppid() != parent:  # gone before the line above took effect
+    if not pid_alive(owner) or os.getppid() != parent:  # gone before the line above took effect
         _end_orphan()
     watchdog = threading.Thread(
         target=_watch, args=(owner, parent), name="sim-parent-watchdog", daemon=True
@@ -51,7 +51,8 @@ def _die_with_parent() -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one we may not signal counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -65,7 +66,7 @@ def _watch(owner: int, parent: int) -> None:
     """Exit this process as soon as the command or the parent process is gone."""
     while True:
         time.sleep(WATCH_INTERVAL_S)
-        if os.getppid() != parent or not _alive(owner):
+        if os.getppid() != parent or not pid_alive(owner):
             _end_orphan()
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.experiment.workers import pid_alive
 from sim.output.interrupts import Interrupted, held
 
 MARKER = ".caseflow-sim.json"
@@ -181,16 +182,6 @@ def _check_parent_writable(path: Path, raw: str) -> None:
 
 
 # claiming ------------------------------------------------------------------------------
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _lock_path(path: Path) -> Path:
     return path.parent / f".{path.name}.lock"
 
@@ -205,7 +196,7 @@ def _take_lock(path: Path) -> Path:
                 pid = int(json.loads(lock.read_text(encoding="utf-8"))["pid"])
             except (OSError, ValueError, KeyError, TypeError):
                 pid = -1
-            if pid > 0 and pid != os.getpid() and _pid_alive(pid):
+            if pid > 0 and pid != os.getpid() and pid_alive(pid):
                 raise InputError(
                     f"folder in use: another run (process {pid}) is writing it now; wait "
                     "for it to finish or choose another --out",

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.app import app
+from tests.processes import sim_cmd
 
 REPS, SEED, DAYS = 2, 3, 200
 
@@ -22,17 +20,6 @@ REPS, SEED, DAYS = 2, 3, 200
 def invoke(*args: str):
     """In-process (quick); `sim_cmd` runs the installed command as a user would."""
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-def sim_cmd(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.fixture()

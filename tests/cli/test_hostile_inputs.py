@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from typer.testing import CliRunner
 
 from sim.cli.app import app
 from tests.cli.hostile_cases import FILE_CASES, Case
+from tests.processes import sim_cmd
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HOSTILE = DATA / "hostile"
@@ -219,15 +218,6 @@ def test_tampered_results_folder_is_refused_by_compare(
 
 
 # a FIFO is refused without being opened (opening it would wait for a writer for ever) -------
-def _sim(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -245,7 +235,7 @@ def test_fifo_is_refused_at_once(role: str, work: Path, tmp_path: Path):
         "sweep": ["sweep", str(fifo), "--vary", "triage.staff=1:3"],
     }[role]
     before = listing(work, made)
-    p = _sim(args, work)  # the timeout fails the test if it hangs
+    p = sim_cmd(*args, cwd=work, timeout=60)  # the timeout fails the test if it hangs
     lines = p.stderr.strip().splitlines()
     assert p.returncode == 2, p.stderr
     assert len(lines) == 1 and "fifo" in lines[0] and "FIFO" in lines[0], lines

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import yaml
@@ -17,21 +16,10 @@ from typer.testing import CliRunner
 import sim
 from sim.cli.app import app
 from sim.experiment.dask_executor import ADDRESS_ENV
+from tests.processes import sim_cmd
 
 FAST = ["--days", "100", "--reps", "2"]
 TABLES = ("points.csv", "runs.csv", "summary.csv", "sensitivity.csv")
-
-
-def sim_cmd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != ADDRESS_ENV}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**env, "COLUMNS": "200"},
-        timeout=300,
-    )
 
 
 def invoke(*args: str):
