@@ -212,8 +212,8 @@ def _print_summary(sc: Scenario, result: RunResult, show_all: bool) -> None:
     hidden = len(result.kpi_names) - len(names)
     if hidden:
         err_console.print(
-            f"{hidden} more KPIs (by risk level, category, rule, inspection detail): "
-            "--all shows them; summary.csv has them all",
+            f"{hidden} more KPIs (by risk level, category, rule, inspection detail, and per "
+            "period as KPI@YEAR): --all shows them; summary.csv has them all",
             highlight=False,
         )
 
