@@ -1,0 +1,104 @@
+"""Running a search's replications: common random numbers, the executor, the work folder.
+
+Replication ``r`` of every package runs with the search's seed and index ``r``, so packages
+share random numbers replication by replication (common random numbers, as in comparisons
+and sweeps). Each (package, replication) is one sweep task (:func:`sim.sweep.sweeper.
+run_sweep_task`) on the executor the run settings name; finished tasks are kept in the work
+folder ``OUT.partial/`` (:class:`sim.sweep.store.SweepStore`), so a search run again into
+the same folder takes them from there instead of simulating them again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sim.compare.conditions import Condition
+from sim.errors import InputError
+from sim.experiment.settings import RunSettings
+from sim.output.folders import Claim
+from sim.search.definition import SearchDefinition
+from sim.sweep.store import SweepStore
+from sim.sweep.sweeper import SweepTask, run_sweep_task
+
+Key = tuple[int, int]  # (package, replication)
+
+
+def all_met(kpis: Mapping[str, float], targets: Sequence[Condition]) -> bool:
+    """Whether one replication meets every target (a KPI with no value, ``nan``, does not)."""
+    for target in targets:
+        value = float(kpis.get(target.kpi, math.nan))
+        if not math.isfinite(value) or not bool(target.met(value)):
+            return False
+    return True
+
+
+class SearchStore(SweepStore):
+    """The resumable work folder of a search (the sweep's, keyed by package)."""
+
+    def __init__(self, claimed: Claim, definition: SearchDefinition) -> None:
+        try:
+            super().__init__(claimed, definition)  # type: ignore[arg-type]
+        except InputError as exc:
+            raise InputError(
+                "holds an unfinished search of other packages, scenario or seed (delete it, "
+                "or use --force to discard it)",
+                file=exc.file,
+            ) from None
+
+
+class Evaluator:
+    """Runs (package, replication) tasks, or takes them from the work folder."""
+
+    def __init__(
+        self,
+        definition: SearchDefinition,
+        settings: RunSettings,
+        store: SearchStore | None,
+        wanted: set[Key],
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.store = store
+        self.kept = store.load(wanted) if store is not None else {}
+        self.done: dict[Key, dict[str, Any]] = {}
+        self.simulated = 0
+        self.resumed = 0
+
+    def run(self, keys: Sequence[Key], tick: Callable[[], None] | None = None) -> None:
+        """Make sure every key in ``keys`` is done (kept ones are not run again)."""
+        todo = []
+        for key in keys:
+            if key in self.done:
+                continue
+            if key in self.kept:
+                self.done[key] = self.kept[key]
+                self.resumed += 1
+                if tick is not None:
+                    tick()
+            else:
+                todo.append(key)
+        if not todo:
+            return
+        d = self.definition
+        jobs = [SweepTask(p, r, d.scenarios[p], d.seed) for p, r in todo]
+        runner = self.settings.make_executor().map_indexed(run_sweep_task, jobs)
+        try:
+            for _, res in runner:
+                self.done[(res["point"], res["replication"])] = res
+                self.simulated += 1
+                if self.store is not None:
+                    self.store.save(res)
+                if tick is not None:
+                    tick()
+        finally:
+            close = getattr(runner, "close", None)
+            if close is not None:
+                close()
+
+    def kpis(self, key: Key) -> dict[str, float]:
+        return self.done[key]["kpis"]
+
+    def task_seconds(self) -> float:
+        return float(sum(t.get("wall_seconds", 0.0) for t in self.done.values()))

@@ -1,0 +1,182 @@
+"""The search procedure as pure bookkeeping: tallies, statuses, the next replications.
+
+No simulation happens here: :class:`Procedure` is told how many replications of each
+package met every target and says which replications to run next, so the rules can be
+tested with any stand-in for the model. Probabilities are shares of replications meeting
+every target, with Wilson score intervals at ``level``. Statuses, in this order:
+
+- ``infeasible``: the interval's upper bound is below the required probability;
+- ``feasible``: its lower bound is at or above it;
+- ``dominated``: undecided, and some package at most as costly is feasible, so it cannot
+  be the cheapest feasible one. (A package that is costlier and clearly no more probable
+  than another, its upper bound at or below the other's lower bound, is this case too: an
+  undecided package's upper bound is at least p*, so the other one is feasible.)
+- ``undecided``: none of these (also a package not yet run).
+
+Rounds after the screening give replications to the undecided packages cheaper than the
+cheapest feasible one, cheapest first: each gets the replications after which its Wilson
+bound would cross the probability if its share stayed as it is (:meth:`Procedure.needed`),
+until the round is full or a package whose share is at or above the probability has been
+served (if it proves feasible, every costlier package is dominated). A package at
+``package_cap`` replications gets no more. See ``docs/search.md`` for how this relates to
+OCBA and feasibility determination.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.stats.paired import wilson_interval
+
+FEASIBLE, INFEASIBLE, DOMINATED, UNDECIDED = "feasible", "infeasible", "dominated", "undecided"
+
+
+@dataclass
+class Tally:
+    """Replications run of one package and how many met every target."""
+
+    n: int = 0
+    met: int = 0
+
+    def add(self, met: bool) -> None:
+        self.n += 1
+        self.met += int(bool(met))
+
+
+@dataclass
+class Procedure:
+    """Statuses and allocation for packages with these yearly ``costs`` (see the module)."""
+
+    costs: list[float]
+    probability: float
+    level: float = 0.95
+    package_cap: int = 40
+    tallies: list[Tally] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tallies:
+            self.tallies = [Tally() for _ in self.costs]
+
+    def interval(self, i: int) -> tuple[float, float]:
+        """Wilson bounds of package ``i`` (0 and 1 before any replication)."""
+        t = self.tallies[i]
+        w = wilson_interval(t.met, t.n, self.level)
+        return (0.0, 1.0) if t.n == 0 else (w["ci_low"], w["ci_high"])
+
+    def _base_status(self, i: int) -> str:
+        low, high = self.interval(i)
+        if self.tallies[i].n and high < self.probability:
+            return INFEASIBLE
+        if self.tallies[i].n and low >= self.probability:
+            return FEASIBLE
+        return UNDECIDED
+
+    def statuses(self) -> list[str]:
+        base = [self._base_status(i) for i in range(len(self.costs))]
+        feasible_costs = [c for c, s in zip(self.costs, base, strict=True) if s == FEASIBLE]
+        cheapest = min(feasible_costs, default=math.inf)
+        return [
+            DOMINATED if s == UNDECIDED and self.costs[i] >= cheapest else s
+            for i, s in enumerate(base)
+        ]
+
+    def best(self) -> int | None:
+        """The cheapest feasible package (ties: the higher share), or ``None``."""
+        feasible = [i for i, s in enumerate(self.statuses()) if s == FEASIBLE]
+        if not feasible:
+            return None
+        return min(feasible, key=lambda i: (self.costs[i], -self._share(i), i))
+
+    def _share(self, i: int) -> float:
+        t = self.tallies[i]
+        return t.met / t.n if t.n else math.nan
+
+    def open_packages(self) -> list[int]:
+        """Undecided packages that could still be the answer and may get replications,
+        cheapest first."""
+        statuses = self.statuses()
+        best = self.best()
+        limit = math.inf if best is None else self.costs[best]
+        return sorted(
+            (
+                i
+                for i, s in enumerate(statuses)
+                if s == UNDECIDED and self.costs[i] < limit and self.tallies[i].n < self.package_cap
+            ),
+            key=lambda i: (self.costs[i], i),
+        )
+
+    def blocking(self) -> list[int]:
+        """Undecided packages cheaper than the best (or any, with no best): while one is
+        left the answer is not settled."""
+        statuses = self.statuses()
+        best = self.best()
+        limit = math.inf if best is None else self.costs[best]
+        return [i for i, s in enumerate(statuses) if s == UNDECIDED and self.costs[i] < limit]
+
+    def expected_feasible(self, i: int) -> bool:
+        """Whether the package's share so far is at or above the probability."""
+        t = self.tallies[i]
+        return t.n > 0 and t.met / t.n >= self.probability
+
+    def needed(self, i: int) -> int:
+        """Further replications after which package ``i`` would be classified if its share
+        stayed as it is: the smallest ``n`` whose Wilson bound crosses the probability (at
+        least 1, at most the cap)."""
+        t = self.tallies[i]
+        if t.n == 0:
+            return 1
+        share = t.met / t.n
+        n = np.arange(t.n + 1, self.package_cap + 1, dtype=float)
+        if n.size == 0:
+            return 0
+        z = _z(self.level)
+        centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+        if share >= self.probability:
+            crossed = centre - half >= self.probability
+        else:
+            crossed = centre + half < self.probability
+        hits = np.flatnonzero(crossed)
+        last = int(n[hits[0]]) if hits.size else self.package_cap
+        return max(1, last - t.n)
+
+    def allocate(self, replications: int) -> dict[int, int]:
+        """Package → extra replications for the next round (at most ``replications``):
+        open packages cheapest first, each given what :meth:`needed` says, until the round
+        is full or a package expected to be feasible has been served (every costlier one
+        would then be dominated)."""
+        plan: dict[int, int] = {}
+        left = replications
+        for i in self.open_packages():
+            if left <= 0:
+                break
+            room = self.package_cap - self.tallies[i].n
+            extra = min(self.needed(i), room, left)
+            if extra > 0:
+                plan[i] = extra
+                left -= extra
+            if self.expected_feasible(i):
+                break
+        return plan
+
+    def remaining_estimate(self) -> int:
+        """Replications the search still seems to need (a rough guide for progress): what
+        the open packages need, cheapest first, up to the first expected to be feasible."""
+        total = 0
+        for i in self.open_packages():
+            total += min(self.needed(i), self.package_cap - self.tallies[i].n)
+            if self.expected_feasible(i):
+                break
+        return total
+
+
+@functools.cache
+def _z(level: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + level / 2))

@@ -1,0 +1,249 @@
+"""``sim.search``: the cheapest package of levers meeting every target with a probability.
+
+1. **Candidates**: the packages of the levers file (:mod:`sim.search.packages`), each the
+   base scenario with the package's measures added, all checked before anything runs.
+2. **Screening**: ``screening`` replications of every package, cheapest first, under common
+   random numbers (:mod:`sim.search.evaluation`).
+3. **Elimination and allocation**: packages whose Wilson interval lies below the
+   probability are infeasible, those costing at least a feasible one are dominated; the
+   rest get replications in rounds, cheapest first and where they decide the answer
+   (:mod:`sim.search.procedure`).
+4. **Stop** when the cheapest feasible package is known and every cheaper one is ruled out
+   (``settled``), or when no package can get more replications (the budget or every
+   package's cap is spent): the result says which.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.compare.conditions import Condition, parse_condition
+from sim.errors import InputError
+from sim.experiment.kpis import kpi_specs
+from sim.experiment.settings import RunSettings
+from sim.experiment.work_size import check_estimate, estimate
+from sim.output.folders import OutputTarget, claim
+from sim.output.interrupts import Interrupted
+from sim.scenario.schema import Scenario
+from sim.search.definition import SearchDefinition, SearchOptions, SearchResult
+from sim.search.evaluation import Evaluator, SearchStore, all_met
+from sim.search.levers import LeversFile, read_levers
+from sim.search.packages import make_packages, package_scenario
+from sim.search.procedure import Procedure
+from sim.search.tables import build_result
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """Where a search stands after a round, for progress lines.
+
+    ``spent``: replications done (resumed included); ``remaining``: a rough estimate of
+    those still needed, at most the budget left; ``statuses``: status → packages.
+    """
+
+    round: int
+    spent: int
+    budget: int
+    remaining: int
+    statuses: dict[str, int]
+    best: str | None
+
+
+RoundCallback = Callable[[RoundReport], None]
+
+_OPTION_NAMES = {f.name for f in dataclasses.fields(SearchOptions)}
+
+
+def define_search(
+    scenario: Scenario,
+    levers: LeversFile | str | Path,
+    options: SearchOptions,
+    settings: RunSettings,
+) -> SearchDefinition:
+    """Apply the run settings to ``scenario`` and build every candidate package's scenario.
+
+    Raises :class:`InputError` for a bad levers file, a measure the scenario refuses, or no
+    package within the budget.
+    """
+    source = str(levers) if not isinstance(levers, LeversFile) else "levers"
+    lev = levers if isinstance(levers, LeversFile) else read_levers(levers)
+    base = settings.but(case_log=None, replications=None).apply(scenario)
+    packages = make_packages(
+        lev, max_packages=options.max_packages, seed=base.run.seed, budget=options.budget
+    )
+    scenarios = tuple(package_scenario(base, lev, p, source=source) for p in packages)
+    return SearchDefinition(base, lev, tuple(packages), scenarios, source)
+
+
+def check_targets(targets: Sequence[Condition], scenario: Scenario) -> None:
+    """Every target names a KPI the scenario reports (``KPI@PERIOD`` included)."""
+    if not targets:
+        raise InputError(
+            "expected at least one target, e.g. 'substandard_rate<0.5'", key="--target"
+        )
+    names = {s.name for s in kpi_specs(scenario)}
+    for target in targets:
+        if target.kpi not in names:
+            raise InputError(
+                f"{target.text!r}: no KPI {target.kpi} in this scenario "
+                "(`sim run --all` lists them; per period: KPI@PERIOD)",
+                key="--target",
+            )
+
+
+def _check_options(options: SearchOptions) -> None:
+    checks = [
+        ("--probability", 0 < options.probability < 1, "a probability between 0 and 1"),
+        ("--level", 0 < options.level < 1, "a confidence level between 0 and 1"),
+        ("--reps", options.screening >= 1, "1 or more screening replications"),
+        ("--max-reps", options.max_reps >= 1, "a replication budget of 1 or more"),
+        ("--package-reps", options.package_cap >= options.screening, "at least --reps"),
+        ("--packages", options.max_packages >= 1, "1 or more packages"),
+    ]
+    for key, ok, what in checks:
+        if not ok:
+            raise InputError(f"expected {what}", key=key)
+
+
+def search(
+    scenario: Scenario,
+    levers: LeversFile | str | Path,
+    targets: Sequence[str | Condition],
+    *,
+    out: str | Path | OutputTarget | None = None,
+    options: SearchOptions | None = None,
+    settings: RunSettings | None = None,
+    on_round: RoundCallback | None = None,
+    **keywords: Any,
+) -> SearchResult:
+    """Find the cheapest package of ``levers`` whose probability of meeting every target is
+    at least ``probability`` (see the module docstring for the procedure).
+
+    ``keywords`` are :class:`SearchOptions` fields (``probability=0.8``, ``max_reps``,
+    ``budget``, ...), run settings as for :func:`sim.run` (``seed``, ``until``,
+    ``workers``, ``address``, ``executor``, ``progress``) and ``force``. ``out`` writes
+    ``search.csv``, ``front.csv``, ``best.yaml`` and ``manifest.json`` there; an
+    interrupted search keeps its replications in ``OUT.partial/`` and the same call resumes.
+    Returns a :class:`SearchResult` (``packages_frame()``, ``front_frame()``); never prints.
+    """
+    force = bool(keywords.pop("force", False))
+    picked = {k: keywords.pop(k) for k in list(keywords) if k in _OPTION_NAMES}
+    opts = dataclasses.replace(options or SearchOptions(), **picked)
+    _check_options(opts)
+    run_settings = RunSettings.merge(settings, keywords)
+    conditions = [parse_condition(t) for t in targets]
+    definition = define_search(scenario, levers, opts, run_settings)
+    check_targets(conditions, definition.scenario)
+    size = dataclasses.replace(estimate(definition.scenarios[-1]), replications=opts.max_reps)
+    check_estimate(size, allow_large=bool(run_settings.allow_large), source=definition.source)
+    target = OutputTarget.of(out, force=force)
+    if target is None:
+        return _execute(definition, opts, conditions, run_settings, None, on_round)
+    with claim(target, kind="search") as claimed:
+        store = SearchStore(claimed, definition)
+        try:
+            result = _execute(definition, opts, conditions, run_settings, store, on_round)
+        except Interrupted as exc:  # the finished replications stay, for a re-run to resume
+            if store.work.is_dir():
+                exc.kept.append(store.work)
+            raise
+        from sim.search.files import finish
+
+        result.out = finish(store, result)
+        return result
+
+
+def _execute(
+    definition: SearchDefinition,
+    options: SearchOptions,
+    targets: list[Condition],
+    settings: RunSettings,
+    store: SearchStore | None,
+    on_round: RoundCallback | None,
+) -> SearchResult:
+    started = time.perf_counter()
+    n = len(definition.packages)
+    proc = Procedure(
+        [p.cost_per_year for p in definition.packages],
+        options.probability,
+        options.level,
+        options.package_cap,
+    )
+    wanted = {(p, r) for p in range(n) for r in range(options.package_cap)}
+    evaluator = Evaluator(definition, settings, store, wanted)
+    loop = _Loop(proc, evaluator, targets, options, settings, on_round)
+    loop.screen(n)
+    loop.rounds()
+    return build_result(
+        definition,
+        options,
+        targets,
+        proc,
+        evaluator,
+        {"rounds": loop.round, "wall_seconds": time.perf_counter() - started},
+    )
+
+
+class _Loop:
+    """The screening pass and the sequential rounds, spending at most the budget."""
+
+    def __init__(self, proc, evaluator, targets, options, settings, on_round) -> None:
+        self.proc, self.evaluator, self.targets = proc, evaluator, targets
+        self.options, self.settings, self.on_round = options, settings, on_round
+        self.round = 0
+        self.spent = 0
+        self.round_reps = options.round_reps or max(2, 2 * settings.worker_count)
+
+    @property
+    def left(self) -> int:
+        return self.options.max_reps - self.spent
+
+    def _tick(self) -> None:
+        self.spent += 1
+        if self.settings.progress is not None:
+            total = self.spent + min(self.left, self.proc.remaining_estimate())
+            self.settings.progress(self.spent, max(total, self.spent))
+
+    def _run(self, plan: list[tuple[int, int]]) -> None:
+        """Run ``(package, extra replications)`` and add each replication to the tallies."""
+        keys = [(p, self.proc.tallies[p].n + k) for p, extra in plan for k in range(extra)]
+        keys = keys[: self.left]
+        self.evaluator.run(keys, self._tick)
+        for key in keys:
+            met = all_met(self.evaluator.kpis(key), self.targets)
+            self.proc.tallies[key[0]].add(met)
+        self._report()
+
+    def _report(self) -> None:
+        if self.on_round is None:
+            return
+        counts: dict[str, int] = {}
+        for s in self.proc.statuses():
+            counts[s] = counts.get(s, 0) + 1
+        best = self.proc.best()
+        self.on_round(
+            RoundReport(
+                self.round,
+                self.spent,
+                self.options.max_reps,
+                min(self.left, self.proc.remaining_estimate()),
+                counts,
+                None if best is None else str(best),
+            )
+        )
+
+    def screen(self, n: int) -> None:
+        self._run([(p, self.options.screening) for p in range(n)])
+
+    def rounds(self) -> None:
+        while self.left > 0 and self.proc.blocking():
+            plan = self.proc.allocate(min(self.round_reps, self.left))
+            if not plan:
+                break
+            self.round += 1
+            self._run(sorted(plan.items()))
