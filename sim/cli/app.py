@@ -11,6 +11,7 @@ from sim.cli import (
     report_cmd,
     run_cmd,
     schema_cmd,
+    search_cmd,
     sweep_cmd,
     validate_cmd,
     verify_cmd,
@@ -42,6 +43,7 @@ register("verify", verify_cmd.verify_command, verify_cmd.EXAMPLES)
 register("warmup", warmup_cmd.warmup_command, warmup_cmd.EXAMPLES)
 register("describe", describe_cmd.describe_command, describe_cmd.EXAMPLES)
 register("report", report_cmd.report_command, report_cmd.EXAMPLES)
+register("search", search_cmd.search_command, search_cmd.EXAMPLES)
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ Examples:
 
   sim schema --markdown > docs/parameters.md
 
+  sim schema --levers > docs/levers.schema.json
+
 Point your editor's YAML extension at the file to complete and check scenario files.
 """
 
@@ -33,9 +35,17 @@ def schema_command(
         bool,
         typer.Option("--markdown", help="A Markdown table of every parameter instead."),
     ] = False,
+    levers: Annotated[
+        bool,
+        typer.Option("--levers", help="The JSON Schema of levers files (sim search) instead."),
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the scenario format (or a parameter table)."""
-    if markdown:
+    if levers:
+        from sim.search.levers import levers_schema_text
+
+        text = levers_schema_text()
+    elif markdown:
         from sim.scenario.reference import parameters_markdown
 
         text = parameters_markdown()

@@ -202,20 +202,54 @@ class LeversFile(Frozen):
         return value
 
 
+_BRANCHES = {"float", "int", "date", "Linear", "LevelRange", "literal['level']"}
+_EITHER = {
+    "levels": "expected a list of levels or a range {low, high, step}",
+    "day": "expected a day number (0 or more) or a date (YYYY-MM-DD)",
+}
+_TEMPLATE = "expected a number, level, or {times_level: k, plus: c}"
+
+
+def _branchless(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A location without the union branch pydantic tried (``list[float]``, ``Linear``)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in _BRANCHES or "[" in p)))
+
+
+def _wrong_type(error: dict[str, Any]) -> bool:
+    kind = str(error.get("type", ""))
+    return kind.endswith(("_type", "_parsing")) or kind in ("literal_error", "missing")
+
+
+def _first_error(errors: list[Any]) -> tuple[str, str]:
+    """(key path, expected) of the error to report; for a value that fits no branch of a
+    union, what the union accepts."""
+    errors = sorted(errors, key=lambda e: e.get("type") != "extra_forbidden")
+    where = _branchless(tuple(errors[0].get("loc", ())))
+    same = [e for e in errors if _branchless(tuple(e.get("loc", ()))) == where]
+    telling = [e for e in same if not _wrong_type(e)]
+    chosen = dict(telling[0] if telling else same[0])
+    chosen["loc"] = where
+    key, message = validation_message(chosen)
+    if not telling and len(same) > 1:
+        parts = [str(p) for p in where]
+        in_template = len(parts) >= 2 and parts[-2] in ("set", "add")
+        message = _TEMPLATE if in_template else _EITHER.get(parts[-1], message)
+    return key, message
+
+
 def parse_levers(data: Any, *, source: str) -> LeversFile:
     """Validate a levers mapping; errors are one :class:`InputError` naming ``source``."""
     try:
         return LeversFile.model_validate(data)
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
-        key, message = validation_message(errors[0])
+        key, message = _first_error(list(exc.errors()))
         raise InputError(message, file=source, key=key or None) from None
 
 
 def read_levers(path: str | Path) -> LeversFile:
     """Read and validate a levers file (see the module docstring for the format)."""
     path = Path(path)
-    data = read_yaml_mapping(path, what="levers")
+    data = read_yaml_mapping(path, what="levers file keys (currency, levers)")
     return parse_levers(data, source=str(path))
 
 
@@ -224,8 +258,8 @@ def levers_json_schema() -> dict[str, Any]:
     schema = LeversFile.model_json_schema(by_alias=True, mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "caseflow-sim levers",
         **schema,
+        "title": "caseflow-sim levers",
     }
 
 

@@ -3,9 +3,10 @@
 A package gives each lever one of its options (off, or one of its levels). The candidates
 are the whole grid of options when it has at most ``max_packages`` combinations; otherwise a
 space-filling subset of that size, chosen reproducibly from ``seed``: the cheapest and the
-costliest package, then greedily the grid point farthest (maximin distance on the options'
-positions scaled to [0, 1]) from those already chosen, out of a seeded random pool.
-Packages over a cost ``budget`` (money per year) are left out before choosing.
+costliest package, then the rows of a maximin Latin hypercube on the options (each lever's
+options equally often; of :data:`TRIES` random such designs, the one whose closest pair of
+points, options scaled to [0, 1], is farthest apart). Packages over a cost ``budget``
+(money per year) are then left out, so a budget can leave fewer candidates.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from sim.scenario.schema import Scenario
 from sim.scenario.validation import validate
 from sim.search.levers import LeversFile
 
-POOL_SIZE = 4000
-"""Grid points drawn at random as the pool a space-filling subset is chosen from."""
+TRIES = 200
+"""Balanced random designs tried when choosing a space-filling subset."""
 
 
 @dataclass(frozen=True)
@@ -62,28 +63,37 @@ def _grid(levers: LeversFile) -> list[tuple[int, ...]]:
     return list(itertools.product(*(range(len(lv.options())) for lv in levers.levers.values())))
 
 
-def _pool(sizes: list[int], rng: np.random.Generator) -> list[tuple[int, ...]]:
-    total = math.prod(sizes)
-    if total <= POOL_SIZE:
-        return list(itertools.product(*(range(s) for s in sizes)))
-    draws = np.stack([rng.integers(0, s, POOL_SIZE) for s in sizes], axis=1)
-    return sorted({tuple(int(v) for v in row) for row in draws})
+def _balanced(sizes: list[int], count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` rows in which each lever's options appear equally often (a Latin hypercube
+    on the options), in a random order per lever."""
+    cols = [rng.permutation(np.resize(np.arange(s), count)) for s in sizes]
+    return np.stack(cols, axis=1)
 
 
-def _maximin(
-    pool: list[tuple[int, ...]], sizes: list[int], first: list[tuple[int, ...]], count: int
+def _min_distance(rows: np.ndarray, scale: np.ndarray) -> float:
+    points = rows / scale
+    gaps = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=2)
+    gaps[np.diag_indices(len(points))] = np.inf
+    return float(gaps.min())
+
+
+def _space_filling(
+    sizes: list[int], count: int, rng: np.random.Generator, keep: list[tuple[int, ...]]
 ) -> list[tuple[int, ...]]:
-    """``first``, then greedily the pool point farthest from every point chosen so far."""
+    """``keep``, then rows of the best of :data:`TRIES` balanced designs by maximin
+    distance (options scaled to [0, 1]), repeats and ``keep`` left out."""
     scale = np.array([max(1, s - 1) for s in sizes], dtype=float)
-    points = np.array(pool, dtype=float) / scale
-    chosen = list(dict.fromkeys(first))
-    nearest = np.full(len(pool), np.inf)
-    for c in chosen:
-        nearest = np.minimum(nearest, np.linalg.norm(points - np.array(c) / scale, axis=1))
-    while len(chosen) < count and np.isfinite(nearest).any() and nearest.max() > 0:
-        pick = int(np.argmax(nearest))
-        chosen.append(pool[pick])
-        nearest = np.minimum(nearest, np.linalg.norm(points - points[pick], axis=1))
+    best, best_gap = None, -1.0
+    for _ in range(TRIES):
+        rows = _balanced(sizes, max(1, count - len(keep)), rng)
+        gap = _min_distance(np.vstack([rows, np.array(keep)]), scale) if keep else 0.0
+        if gap > best_gap:
+            best, best_gap = rows, gap
+    chosen = list(dict.fromkeys(keep))
+    for row in best if best is not None else []:
+        point = tuple(int(v) for v in row)
+        if point not in chosen:
+            chosen.append(point)
     return chosen[:count]
 
 
@@ -107,9 +117,15 @@ def make_packages(
         chosen = [i for i in _grid(levers) if affordable(i)]
     else:
         rng = np.random.default_rng(seed)
-        pool = [i for i in _pool(sizes, rng) if affordable(i)]
-        extremes = sorted({min(pool, key=cost), max(pool, key=cost)}) if pool else []
-        chosen = _maximin(pool, sizes, extremes, max_packages) if pool else []
+        cheapest = tuple(
+            0 if lv.optional else int(np.argmin([lv.cost(x) for x in lv.options()]))
+            for lv in levers.levers.values()
+        )
+        costliest = tuple(
+            int(np.argmax([lv.cost(x) for x in lv.options()])) for lv in levers.levers.values()
+        )
+        design = _space_filling(sizes, max_packages, rng, [cheapest, costliest])
+        chosen = [i for i in design if affordable(i)]
     if not chosen:
         raise InputError(
             f"no package of these levers costs at most the budget ({budget:g} a year)",

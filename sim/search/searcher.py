@@ -43,7 +43,8 @@ class RoundReport:
     """Where a search stands after a round, for progress lines.
 
     ``spent``: replications done (resumed included); ``remaining``: a rough estimate of
-    those still needed, at most the budget left; ``statuses``: status → packages.
+    those still needed, at most the budget left; ``statuses``: status → packages; ``best``:
+    the cheapest feasible package so far, as ``lever=level, ...``.
     """
 
     round: int
@@ -233,9 +234,13 @@ class _Loop:
                 self.options.max_reps,
                 min(self.left, self.proc.remaining_estimate()),
                 counts,
-                None if best is None else str(best),
+                None if best is None else self._label(best),
             )
         )
+
+    def _label(self, package: int) -> str:
+        d = self.evaluator.definition
+        return d.packages[package].label(d.lever_names)
 
     def screen(self, n: int) -> None:
         self._run([(p, self.options.screening) for p in range(n)])
