@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sim.cli import (
+    app_cmd,
     calibrate_cmd,
     compare_cmd,
     describe_cmd,
@@ -44,6 +45,7 @@ register("warmup", warmup_cmd.warmup_command, warmup_cmd.EXAMPLES)
 register("describe", describe_cmd.describe_command, describe_cmd.EXAMPLES)
 register("report", report_cmd.report_command, report_cmd.EXAMPLES)
 register("search", search_cmd.search_command, search_cmd.EXAMPLES)
+register("app", app_cmd.app_command, app_cmd.EXAMPLES)
 
 
 def main() -> None:

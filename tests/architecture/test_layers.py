@@ -25,6 +25,8 @@ ALLOWED: dict[str, set[str]] = {
 }
 # analyses built on other analyses (one way only)
 ANALYSIS_USES = {"search": {"compare", "sweep"}, "compare": set(), "sweep": set()}
+# the what-if page shows the report's headline and figures (the report never imports the app)
+ANALYSIS_USES["app"] = {"report"}
 
 
 def layer(module: str) -> str:

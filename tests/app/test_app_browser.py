@@ -1,0 +1,158 @@
+"""`sim app` in a real browser: started as a user starts it, driven by Playwright in
+Debian's headless chromium. A lever is moved, a quick run made, the headline and every
+figure checked, and the downloaded scenario validated and run with `sim run`, which must
+give the page's numbers exactly.
+
+Set ``SIM_APP_SCREENSHOT=FILE`` to keep the page's screenshot (the README's is made with
+``SIM_APP_SCREENSHOT=docs/images/app.png``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_report_browser import ARGS, CHROMIUM
+from tests.processes import sim_cmd, start_sim
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+LEVERS = Path(__file__).resolve().parent / "levers_small.yaml"
+KPI = "inspection_substandard_rate"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
+        ".ci/run does it as root) to drive the page in a real browser",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(port: int, server, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "sim app ended before serving the page"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"sim app did not serve on port {port} within {timeout:g} s")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """``sim app`` on tests/data/small.yaml and a small levers file, on a free port."""
+    pytest.importorskip("streamlit", reason="pip install -e '.[app]'")
+    cwd = tmp_path_factory.mktemp("app")
+    port = _free_port()
+    args = ["app", str(DATA / "small.yaml"), "--levers", str(LEVERS), "--port", str(port)]
+    server = start_sim([*args, "-w", "1"], cwd, own_group=True)
+    try:
+        _wait_healthy(port, server)
+        yield {"url": f"http://127.0.0.1:{port}/", "cwd": cwd, "server": server}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except Exception:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def test_server_listens_on_localhost_only(served):
+    text = (served["cwd"] / "sim.stderr").read_text() + (served["cwd"] / "sim.stdout").read_text()
+    assert "127.0.0.1" in text
+    urls = re.findall(r"https?://[^\s]+", text)
+    assert urls and all("127.0.0.1" in u for u in urls), urls
+
+
+def _images(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] img')]
+              .filter(e => e.closest('[data-testid="stTabs"] [role="tabpanel"]:not([hidden])'))
+              .map(e => ({w: e.getBoundingClientRect().width, natural: e.naturalWidth,
+                          h: e.naturalHeight}))"""
+    )
+
+
+def test_quick_run_in_the_browser_matches_sim_run(served, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served["url"], wait_until="load")
+    page.get_by_text("What if: small").wait_for(timeout=120_000)
+    # move the first lever (more detectives) two steps: off → 4 → 8
+    slider = page.locator('[data-testid="stSlider"] input').first
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    page.get_by_text("8 · £520k a year").first.wait_for(timeout=30_000)
+    page.get_by_text("Estimated run time").wait_for(timeout=30_000)
+    started = time.monotonic()
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("The answer").wait_for(timeout=300_000)
+    seconds = time.monotonic() - started
+    headline = page.locator("p.headline").first.inner_text()
+    assert headline.startswith("small-package takes inspection substandard rate from"), headline
+    assert "Cost of the package" in page.inner_text("body")
+    assert "£520k a year" in page.inner_text("body")
+    page.wait_for_timeout(1500)  # images decode
+    images = _images(page)
+    assert len(images) >= 4, images
+    for image in images:
+        assert image["natural"] > 0 and image["h"] > 0 and image["w"] > 100, image
+    shown = _page_means(page.locator('[data-testid="stCode"]').first.inner_text())
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Scenario (YAML)").click()
+    scenario = tmp_path / "package.yaml"
+    info.value.save_as(scenario)
+    _screenshot(page, tmp_path)
+    page.close()
+    assert errors == []
+    assert sim_cmd("validate", scenario).returncode == 0
+    done = sim_cmd("run", scenario, "-w", "1", "--json", "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["kpis"][KPI]["mean"] == shown["small-package"]
+    print(f"sim app quick mode, small scenario: Run to results {seconds:.1f} s")
+
+
+def _page_means(text: str) -> dict[str, float]:
+    """``{scenario: mean}`` from the page's numbers block (``NAME: KPI mean X (n=N)``)."""
+    found = re.findall(rf"^(\S+): {KPI} mean (\S+) \(n=(\d+)\)$", text, flags=re.M)
+    assert len(found) == 2, text
+    return {name: float(mean) for name, mean, _ in found}
+
+
+def _screenshot(page, tmp_path: Path) -> None:
+    shot = tmp_path / "app.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    keep = os.environ.get("SIM_APP_SCREENSHOT")
+    if keep:
+        Path(keep).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, keep)
