@@ -151,7 +151,7 @@ def _progress(job: Job) -> None:
 
 def _figures(outcome: Outcome) -> None:
     for title, alt, png in outcome.figures:
-        st.image(png, caption=f"{title}. {alt}", use_container_width=True)
+        st.image(png, caption=f"{title}. {alt}", width="stretch")
 
 
 def _answer(outcome: Outcome) -> None:
@@ -256,11 +256,11 @@ def _section(section: Section) -> None:
     for text in section.paragraphs:
         st.markdown(text)
     for figure in section.figures:
-        st.image(figure.png(), caption=figure.alt, use_container_width=True)
+        st.image(figure.png(), caption=figure.alt, width="stretch")
     for table in section.tables:
         frame = pd.DataFrame(table.rows, columns=table.columns)
         st.caption(table.caption)
-        st.dataframe(frame, hide_index=True, use_container_width=True)
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def main() -> None:

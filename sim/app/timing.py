@@ -18,6 +18,9 @@ from sim.experiment.work_size import EVENTS_PER_SECOND, estimate
 from sim.scenario.schema import Scenario
 
 TIMING_FILE = "timing.json"
+DRAWING_SECONDS = 5.0
+"""Seconds to compare the two runs and draw the figures after them, roughly (3–5 s
+measured on ``tests/data/small.yaml``; more for longer runs' weekly series)."""
 
 
 def replication_days(applied: Scenario) -> float:
@@ -70,8 +73,9 @@ def rate_for(root: Path, base_name: str, applied: Scenario) -> tuple[float, bool
 
 def estimate_seconds(runs: list[Scenario], rate: float, workers: int) -> float:
     """Wall seconds to run each scenario of ``runs`` (settings applied) one after the other,
-    each on up to ``workers`` processes, at ``rate`` seconds per replication-day."""
-    total = 0.0
+    each on up to ``workers`` processes, at ``rate`` seconds per replication-day, then to
+    compare and draw them (:data:`DRAWING_SECONDS`)."""
+    total = DRAWING_SECONDS
     for applied in runs:
         reps = applied.run.replications
         rounds = math.ceil(reps / max(1, min(workers, reps)))

@@ -156,3 +156,21 @@ def _screenshot(page, tmp_path: Path) -> None:
     if keep:
         Path(keep).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, keep)
+
+
+def test_a_run_can_be_cancelled_and_leaves_nothing_half_written(served, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(served["url"], wait_until="load")
+    page.get_by_text("What if: small").wait_for(timeout=120_000)
+    page.get_by_text("full: 10 replications").click()
+    page.get_by_text("Estimated run time").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("1 of 10 replications").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Run cancelled.").wait_for(timeout=120_000)
+    assert page.get_by_role("button", name="Run").is_enabled()
+    page.close()
+    cache = served["cwd"] / "results" / "app-cache"
+    folders = [p for p in cache.iterdir() if p.is_dir()]
+    assert all((p / "summary.json").is_file() for p in folders), folders
+    assert not any(p.name.startswith(".") for p in cache.iterdir() if p.is_dir())

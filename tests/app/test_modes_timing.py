@@ -15,7 +15,7 @@ from sim.app.modes import (
     mode_settings,
     target_inspection,
 )
-from sim.app.timing import estimate_seconds, rate_for, read_rates, record_rate
+from sim.app.timing import DRAWING_SECONDS, estimate_seconds, rate_for, read_rates, record_rate
 from sim.errors import InputError
 from sim.scenario import load_scenario
 
@@ -62,11 +62,12 @@ def test_replications_are_capped(baseline):
 
 def test_estimate_counts_replication_days_and_rounds_of_workers(small):
     applied = mode_settings(QUICK, small, "inspection_substandard_rate<0.5").apply(small)
-    days = applied.end_day
-    assert estimate_seconds([applied], 0.01, workers=1) == pytest.approx(2 * days * 0.01)
-    assert estimate_seconds([applied], 0.01, workers=4) == pytest.approx(days * 0.01)
-    assert estimate_seconds([applied, applied], 0.01, workers=2) == pytest.approx(2 * days * 0.01)
-    assert estimate_seconds([], 0.01, workers=2) == 0
+    days, draw = applied.end_day, DRAWING_SECONDS
+    assert estimate_seconds([applied], 0.01, workers=1) == pytest.approx(2 * days * 0.01 + draw)
+    assert estimate_seconds([applied], 0.01, workers=4) == pytest.approx(days * 0.01 + draw)
+    both = estimate_seconds([applied, applied], 0.01, workers=2)
+    assert both == pytest.approx(2 * days * 0.01 + draw)
+    assert estimate_seconds([], 0.01, workers=2) == draw
 
 
 def test_measured_rate_replaces_the_first_guess(tmp_path, small):
