@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 from sim.app.cache import is_cached, run_cached
 from sim.app.choice import Choice, choice_package, choice_scenario
 from sim.app.modes import Mode, mode_settings
-from sim.app.timing import measured_rate, record_rate
+from sim.app.timing import drawing_key, measured_rate, record_rate
 from sim.compare.comparison import compare
 from sim.report.document import Report, Section
 from sim.report.figures_run import backlog_figure
@@ -178,4 +179,7 @@ def run_request(request: Request, step: Step) -> Outcome:
         if simulated:
             ran.append(what)
     step("comparing and drawing the figures", 0, 1)
-    return build_outcome(request, (folders[0], folders[1]), ran)
+    started = time.perf_counter()
+    outcome = build_outcome(request, (folders[0], folders[1]), ran)
+    record_rate(request.cache, drawing_key(request.base.name), time.perf_counter() - started)
+    return outcome

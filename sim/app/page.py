@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import html
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from sim.app.choice import Choice, LeverControl, controls
 from sim.app.jobs import Job
 from sim.app.modes import MAX_REPLICATIONS, MODES, default_target, target_condition
 from sim.app.outcome import Outcome, Request, run_request
-from sim.app.timing import estimate_seconds, rate_for
+from sim.app.timing import drawing_for, estimate_seconds, rate_for
 from sim.errors import InputError
 from sim.experiment.executors import default_workers
 from sim.experiment.kpis import kpi_specs
@@ -124,12 +125,16 @@ def _mode() -> tuple[str, int]:
 def _estimate(request: Request) -> None:
     """The run time expected before pressing Run, and where the figure comes from."""
     pending = request.to_run()
+    drawing = drawing_for(request.cache, request.base.name)
     if not pending:
-        st.info("Both runs are in the cache: results at once.")
+        st.info(
+            f"Both runs are in the cache: results in about {duration(drawing)} "
+            "(comparing them and drawing the figures)."
+        )
         return
     workers = request.workers or default_workers()
     rate, measured = rate_for(request.cache, request.base.name, pending[0])
-    seconds = estimate_seconds(pending, rate, workers)
+    seconds = estimate_seconds(pending, rate, workers, drawing)
     names = " and ".join("the baseline" if s.name == request.base.name else "the package"
                          for s in pending)  # fmt: skip
     how = "measured on this machine" if measured else "a first guess from the work size"
@@ -150,8 +155,10 @@ def _progress(job: Job) -> None:
 
 
 def _figures(outcome: Outcome) -> None:
-    for title, alt, png in outcome.figures:
-        st.image(png, caption=f"{title}. {alt}", width="stretch")
+    """The report's figures, two a row."""
+    columns = st.columns(2)
+    for i, (title, alt, png) in enumerate(outcome.figures):
+        columns[i % 2].image(png, caption=f"{title}. {alt}", width="stretch")
 
 
 def _answer(outcome: Outcome) -> None:
@@ -159,7 +166,7 @@ def _answer(outcome: Outcome) -> None:
     head = outcome.report.headline
     st.subheader("The answer")
     for sentence in head.sentences:
-        st.markdown(f"<p class='headline'>{sentence}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p class='headline'>{html.escape(sentence)}</p>", unsafe_allow_html=True)
     st.caption(head.scale)
     rows = outcome.target_rows()
     cols = st.columns(1 + len(rows))
@@ -173,8 +180,8 @@ def _answer(outcome: Outcome) -> None:
             f"{row['probability']:.0%}",
             help=f"{row['target']}: {row['met']} of {row['n']} runs, 95% CI {interval}",
         )
-    for warning in head.warnings:
-        st.warning(warning)
+    if head.warnings:
+        st.warning("\n".join(f"- {w}" for w in head.warnings))
 
 
 def _results(job: Job) -> None:
@@ -189,6 +196,10 @@ def _results(job: Job) -> None:
     cached = "" if outcome.ran else " (both from the cache)"
     st.caption(f"Run to results: {job.seconds:.1f} s{cached}. Package: {outcome.label}.")
     _figures(outcome)
+    st.caption(
+        "The target KPI's mean in each run, in full: sim run on the downloaded scenario "
+        "gives the package's."
+    )
     st.code(_numbers(outcome), language=None)
     _downloads(outcome)
 
@@ -226,16 +237,19 @@ def _what_if(args: argparse.Namespace, base: Scenario, levers: LeversFile, kpis:
     running = job is not None and not job.done
     try:
         _estimate(request)
+        clicked = st.button("Run", type="primary", disabled=running, key="run")
     except InputError as exc:
         st.error(str(exc))
-        return
-    if st.button("Run", type="primary", disabled=running, key="run"):
+        clicked = False
+    if clicked:
         job = Job(functools.partial(run_request, request)).start()
-        st.session_state["job"] = job
+        st.session_state["job"], st.session_state["asked"] = job, request
         running = True
     if job is not None and running:
         _progress(job)
     elif job is not None:
+        if st.session_state.get("asked") != request:
+            st.info("The results below are for the choices of the last run: press Run for these.")
         _results(job)
 
 

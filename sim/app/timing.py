@@ -18,9 +18,10 @@ from sim.experiment.work_size import EVENTS_PER_SECOND, estimate
 from sim.scenario.schema import Scenario
 
 TIMING_FILE = "timing.json"
-DRAWING_SECONDS = 5.0
-"""Seconds to compare the two runs and draw the figures after them, roughly (3–5 s
-measured on ``tests/data/small.yaml``; more for longer runs' weekly series)."""
+DRAWING_SECONDS = 10.0
+"""Seconds to compare the two runs and draw the figures after them before any was
+measured (3–5 s on ``tests/data/small.yaml``, about 20 s on the baseline on a busy
+machine); measured on every run too, under ``NAME/drawing``."""
 
 
 def replication_days(applied: Scenario) -> float:
@@ -51,8 +52,9 @@ def read_rates(root: Path) -> dict[str, float]:
 
 
 def record_rate(root: Path, name: str, rate: float) -> None:
-    """Keep ``rate`` (seconds per replication-day) for scenario ``name``: the mean of the
-    last value and this one, so one slow run does not set the estimate alone."""
+    """Keep ``rate`` (seconds per replication-day, or seconds of drawing under
+    :func:`drawing_key`) for ``name``: the mean of the last value and this one, so one slow
+    run does not set the estimate alone."""
     if not math.isfinite(rate) or rate <= 0:
         return
     rates = read_rates(root)
@@ -63,6 +65,16 @@ def record_rate(root: Path, name: str, rate: float) -> None:
     tmp.replace(root / TIMING_FILE)
 
 
+def drawing_key(base_name: str) -> str:
+    """The key of ``timing.json`` under which drawing seconds of ``base_name`` are kept."""
+    return f"{base_name}/drawing"
+
+
+def drawing_for(root: Path, base_name: str) -> float:
+    """Seconds to compare and draw the figures of ``base_name``, as measured (or a guess)."""
+    return read_rates(root).get(drawing_key(base_name), DRAWING_SECONDS)
+
+
 def rate_for(root: Path, base_name: str, applied: Scenario) -> tuple[float, bool]:
     """(seconds per replication-day, measured?) for runs of the scenario ``base_name``."""
     rates = read_rates(root)
@@ -71,11 +83,13 @@ def rate_for(root: Path, base_name: str, applied: Scenario) -> tuple[float, bool
     return estimated_rate(applied), False
 
 
-def estimate_seconds(runs: list[Scenario], rate: float, workers: int) -> float:
+def estimate_seconds(
+    runs: list[Scenario], rate: float, workers: int, drawing: float = DRAWING_SECONDS
+) -> float:
     """Wall seconds to run each scenario of ``runs`` (settings applied) one after the other,
     each on up to ``workers`` processes, at ``rate`` seconds per replication-day, then to
-    compare and draw them (:data:`DRAWING_SECONDS`)."""
-    total = DRAWING_SECONDS
+    compare and draw them (``drawing`` seconds)."""
+    total = drawing
     for applied in runs:
         reps = applied.run.replications
         rounds = math.ceil(reps / max(1, min(workers, reps)))

@@ -101,7 +101,7 @@ def _images(page) -> list[dict]:
 
 
 def test_quick_run_in_the_browser_matches_sim_run(served, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 2400}, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(served["url"], wait_until="load")
@@ -119,8 +119,9 @@ def test_quick_run_in_the_browser_matches_sim_run(served, browser, tmp_path):
     seconds = time.monotonic() - started
     headline = page.locator("p.headline").first.inner_text()
     assert headline.startswith("small-package takes inspection substandard rate from"), headline
-    assert "Cost of the package" in page.inner_text("body")
-    assert "£520k a year" in page.inner_text("body")
+    page.get_by_text("Cost of the package").wait_for(timeout=60_000)
+    page.get_by_text("£520k a year", exact=True).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Report (HTML)").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # images decode
     images = _images(page)
     assert len(images) >= 4, images
@@ -174,3 +175,14 @@ def test_a_run_can_be_cancelled_and_leaves_nothing_half_written(served, browser)
     folders = [p for p in cache.iterdir() if p.is_dir()]
     assert all((p / "summary.json").is_file() for p in folders), folders
     assert not any(p.name.startswith(".") for p in cache.iterdir() if p.is_dir())
+
+
+def test_the_about_tab_describes_the_model_and_its_assumptions(served, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(served["url"], wait_until="load")
+    page.get_by_role("tab", name="About the model").click()
+    for heading in ("Model: objectives", "Model: logic (the pathway)", "Model: experimentation"):
+        page.get_by_text(heading).wait_for(timeout=60_000)
+    page.get_by_text("Assumptions register", exact=False).first.wait_for(timeout=30_000)
+    assert "STRESS-DES" in page.inner_text("body")
+    page.close()
