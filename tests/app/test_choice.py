@@ -29,7 +29,7 @@ def test_controls_show_options_units_costs_and_start_dates(small):
     more = by_name["more_detectives"]
     assert more.options == (None, 4.0, 8.0)
     assert more.costs == (0.0, 4 * 65000.0, 8 * 65000.0)
-    assert more.start == dt.date(2015, 3, 1)
+    assert more.start == dt.date(2014, 3, 15)
     assert [more.option_text(o) for o in more.options] == ["off", "4", "8"]
     # a start given as a day number is shown as its date
     assert by_name["triage_staff"].start == base.run.start_date + dt.timedelta(days=90)
@@ -59,7 +59,7 @@ def test_the_scenario_holds_one_measure_per_lever_that_is_on(small):
     sc = choice_scenario(base, levers, choice, source="levers.yaml")
     assert sc.name == "small-package"
     assert [m.name for m in sc.measures] == ["more_detectives", "review_high_risk"]
-    assert sc.measures[0].day == (dt.date(2015, 3, 1) - base.run.start_date).days
+    assert sc.measures[0].day == (dt.date(2014, 3, 15) - base.run.start_date).days
     full = at_full_strength(sc, source="test")
     assert full.officers.trained.count == base.officers.trained.count + 4
 
