@@ -24,6 +24,7 @@ from sim.app.jobs import Job
 from sim.app.modes import MAX_REPLICATIONS, MODES, default_target, target_condition
 from sim.app.outcome import Outcome, Request, run_request
 from sim.app.timing import drawing_for, estimate_seconds, rate_for
+from sim.app.words import duration, money
 from sim.errors import InputError
 from sim.experiment.executors import default_workers
 from sim.experiment.kpis import kpi_specs
@@ -48,26 +49,6 @@ def _inputs(scenario: Path, levers: Path) -> tuple[Scenario, LeversFile, list[st
     """The base scenario, the levers file and the scenario's KPI names (read once)."""
     base = load_scenario(scenario)
     return base, read_levers(levers), [s.name for s in kpi_specs(base)]
-
-
-def money(amount: float, currency: str) -> str:
-    """``£1.2m``, ``£65k``: a yearly amount in words short enough for a control."""
-    sign = "£" if currency == "GBP" else f"{currency} "
-    if amount >= 1e6:
-        return f"{sign}{amount / 1e6:.3g}m"
-    if amount >= 1e3:
-        return f"{sign}{amount / 1e3:.3g}k"
-    return f"{sign}{amount:,.0f}"
-
-
-def duration(seconds: float) -> str:
-    """``45 s``, ``3 min 20 s``, ``1 h 05 min``."""
-    s = round(seconds)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 def _lever(c: LeverControl, currency: str, first_day: dt.date) -> tuple[float | None, dt.date]:
