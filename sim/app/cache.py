@@ -14,6 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from sim.experiment.executors import Executor
 from sim.experiment.runner import RunResult, run
 from sim.experiment.settings import Progress, RunSettings
 from sim.output.folders import OutputTarget
@@ -44,17 +45,17 @@ def run_cached(
     root: Path,
     applied: Scenario,
     *,
-    workers: int | None = None,
+    executor: Executor | None = None,
     progress: Progress | None = None,
     command: tuple[str, ...] = ("sim", "app"),
 ) -> tuple[Path, RunResult | None]:
-    """The results folder of ``applied``: read from the cache, or run (on ``workers``
-    local processes) and written there, ``command`` recorded in its manifest. The run's
-    result, or ``None`` when it came from the cache."""
+    """The results folder of ``applied``: read from the cache, or run (by ``executor``;
+    default: one local process per core) and written there, ``command`` recorded in its
+    manifest. The run's result, or ``None`` when it came from the cache."""
     folder = cached_folder(root, applied)
     if is_results_folder(folder):
         return folder, None
-    result = run(applied, RunSettings(workers=workers, progress=progress))
+    result = run(applied, RunSettings(executor=executor, progress=progress))
     target = OutputTarget(folder, force=True, command=command)
     write_results(result, target)
     return folder, result

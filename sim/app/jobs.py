@@ -3,8 +3,8 @@
 The page starts a :class:`Job` and polls it; the job runs its work in a thread of its own,
 so the page stays live (a Cancel button works while replications run). Jobs of every page
 served by one ``sim app`` wait for each other (:data:`RUN_LOCK`): one run uses the
-machine's cores at a time. A cancelled job stops at the next finished replication; its
-worker processes are then stopped at once by the executor.
+machine's cores at a time. A cancelled job stops at once: its worker processes are
+stopped (:mod:`sim.app.cancelling`), and it raises at its next progress step.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ class Cancelled(Exception):
 
 
 class Job:
-    """``work(step)`` in a thread: ``step(text, done, total)`` reports progress (and raises
-    :class:`Cancelled` once :meth:`cancel` was called)."""
+    """``work(job)`` in a thread: ``job.step(text, done, total)`` reports progress (and
+    raises :class:`Cancelled` once :meth:`cancel` was called); ``job.cancel_event`` is set
+    by :meth:`cancel`, for work that can stop sooner."""
 
-    def __init__(self, work: Callable[[Callable[[str, int, int], None]], Any]) -> None:
+    def __init__(self, work: Callable[[Job], Any]) -> None:
         self._work = work
         self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._main, name="sim-app-run", daemon=True)
@@ -45,9 +46,13 @@ class Job:
         self._thread.start()
         return self
 
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
     def cancel(self) -> None:
         self._cancel.set()
-        self.text = "cancelling: stops at the next finished replication"
+        self.text = "cancelling"
 
     @property
     def done(self) -> bool:
@@ -69,7 +74,7 @@ class Job:
         try:
             with RUN_LOCK:
                 self.step("starting", 0, 1)
-                self.result = self._work(self.step)
+                self.result = self._work(self)
         except Cancelled:
             self.cancelled = True
         except InputError as exc:

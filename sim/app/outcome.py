@@ -13,16 +13,18 @@ import dataclasses
 import io
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.app.cache import is_cached, run_cached
+from sim.app.cancelling import CancellableExecutor
 from sim.app.choice import Choice, choice_package, choice_scenario
+from sim.app.jobs import Job
 from sim.app.modes import Mode, mode_settings
 from sim.app.timing import drawing_key, measured_rate, record_rate
 from sim.compare.comparison import compare
+from sim.experiment.executors import default_workers
 from sim.report.document import Report, Section
 from sim.report.figures_run import backlog_figure
 from sim.report.html import render
@@ -32,9 +34,6 @@ from sim.report.sections_analyses import comparison_report
 from sim.report.suppress import Suppression
 from sim.scenario.schema import Scenario
 from sim.search.levers import LeversFile
-
-Step = Callable[[str, int, int], None]
-"""``step(text, done, total)``: progress of the run (see :class:`sim.app.jobs.Job`)."""
 
 SHOWN_FIGURES = ("forest", "inspections", "open-cases-baseline", "open-cases-package")
 """The report's figures the page shows, in this order (the HTML report has them all)."""
@@ -115,17 +114,19 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
-def _ensure(request: Request, applied: Scenario, step: Step, what: str) -> tuple[Path, bool]:
+def _ensure(request: Request, applied: Scenario, job: Job, what: str) -> tuple[Path, bool]:
     reps = applied.run.replications
-    step(f"{what}: 0 of {reps} replications", 0, reps)
+    job.step(f"{what}: 0 of {reps} replications", 0, reps)
 
     def progress(done: int, total: int) -> None:
-        step(f"{what}: {done} of {total} replications", done, total)
+        job.step(f"{what}: {done} of {total} replications", done, total)
+
+    workers = request.workers or default_workers()
 
     folder, result = run_cached(
         request.cache,
         applied,
-        workers=request.workers,
+        executor=CancellableExecutor(workers, job.cancel_event),
         progress=progress,
         command=("sim", "app", str(request.scenario_file)),
     )
@@ -168,17 +169,18 @@ def build_outcome(request: Request, folders: tuple[Path, Path], ran: list[str]) 
     )
 
 
-def run_request(request: Request, step: Step) -> Outcome:
-    """Run what is not cached (baseline first), then compare and build the outcome."""
+def run_request(request: Request, job: Job) -> Outcome:
+    """Run what is not cached (baseline first; ``job`` gets the progress and may cancel),
+    then compare and build the outcome."""
     baseline, package = request.scenarios()
     ran = []
     folders = []
     for applied, what in ((baseline, "baseline"), (package, "package")):
-        folder, simulated = _ensure(request, applied, step, what)
+        folder, simulated = _ensure(request, applied, job, what)
         folders.append(folder)
         if simulated:
             ran.append(what)
-    step("comparing and drawing the figures", 0, 1)
+    job.step("comparing and drawing the figures", 0, 1)
     started = time.perf_counter()
     outcome = build_outcome(request, (folders[0], folders[1]), ran)
     record_rate(request.cache, drawing_key(request.base.name), time.perf_counter() - started)

@@ -11,9 +11,9 @@ from sim.errors import InputError
 def test_a_job_reports_progress_and_its_result():
     seen = []
 
-    def work(step):
+    def work(job):
         for i in range(3):
-            step("counting", i + 1, 3)
+            job.step("counting", i + 1, 3)
             seen.append(i)
         return "done"
 
@@ -25,7 +25,7 @@ def test_a_job_reports_progress_and_its_result():
 
 
 def test_an_input_error_is_one_line_on_the_page():
-    def work(step):
+    def work(job):
         raise InputError("expected a number", file="levers.yaml", key="levers.x")
 
     job = Job(work).start()
@@ -38,11 +38,12 @@ def test_cancel_stops_the_job_at_its_next_step():
     release = threading.Event()
     steps = []
 
-    def work(step):
-        step("first", 1, 2)
+    def work(job):
+        job.step("first", 1, 2)
         steps.append(1)
         release.wait(10)
-        step("second", 2, 2)  # raises: cancelled meanwhile
+        assert job.cancel_event.is_set()
+        job.step("second", 2, 2)  # raises: cancelled meanwhile
         steps.append(2)
         return "never"
 
@@ -59,12 +60,12 @@ def test_jobs_run_one_at_a_time():
     release = threading.Event()
     order = []
 
-    def first(step):
+    def first(job):
         order.append("first starts")
         release.wait(10)
         order.append("first ends")
 
-    def second(step):
+    def second(job):
         order.append("second starts")
 
     a = Job(first).start()

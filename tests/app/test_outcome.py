@@ -4,6 +4,7 @@ downloads, and the same numbers from `sim run` on the downloaded scenario."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import yaml
 
 from sim.app.cache import cached_folder, is_cached, scenario_key
 from sim.app.choice import Choice
+from sim.app.jobs import Job
 from sim.app.modes import FULL, QUICK
 from sim.app.outcome import SHOWN_FIGURES, Request, run_request
 from sim.app.timing import drawing_key, read_rates
@@ -33,19 +35,37 @@ def _request(cache: Path, levels: dict, mode=QUICK) -> Request:
     )  # fmt: skip
 
 
+class Recording(Job):
+    """A job that keeps every progress text."""
+
+    def __init__(self, work):
+        super().__init__(work)
+        self.texts: list[str] = []
+
+    def step(self, text, done, total):
+        self.texts.append(text)
+        super().step(text, done, total)
+
+
+def _run(request: Request):
+    job = Recording(lambda j: run_request(request, j)).start()
+    assert job.wait(300) and job.error is None, job.error
+    return job.result
+
+
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache")
     request = _request(cache, {"more_detectives": 8.0, "review_high_risk": 1.0})
-    steps = []
-    outcome = run_request(request, lambda text, done, total: steps.append(text))
-    return request, outcome, steps
+    job = Recording(lambda j: run_request(request, j)).start()
+    assert job.wait(300) and job.error is None, job.error
+    return request, job.result, job.texts
 
 
 def test_the_first_run_simulates_baseline_then_package(first):
     request, outcome, steps = first
     assert outcome.ran == ["baseline", "package"]
-    assert steps[0] == "baseline: 0 of 2 replications"
+    assert steps[:2] == ["starting", "baseline: 0 of 2 replications"]
     assert "package: 2 of 2 replications" in steps
     assert request.to_run() == []
     rates = read_rates(request.cache)
@@ -56,10 +76,10 @@ def test_the_baseline_is_reused_and_a_package_asked_again_is_read_back(first):
     request, outcome, _ = first
     other = _request(request.cache, {"triage_staff": 2.0})
     assert [s.name for s in other.to_run()] == ["small-package"]
-    again = run_request(other, lambda *a: None)
+    again = _run(other)
     assert again.ran == ["package"]
     assert again.folders[0] == outcome.folders[0]
-    assert run_request(request, lambda *a: None).ran == []
+    assert _run(request).ran == []
 
 
 def test_settings_make_another_cache_entry(first):
@@ -116,3 +136,14 @@ def test_the_downloaded_scenario_gives_the_same_numbers_with_sim_run(first):
         again.kpi_values(KPI).tolist()
         == run(load_scenario(path), workers=1).kpi_values(KPI).tolist()
     )
+
+
+def test_a_cancelled_run_leaves_no_results_folder(tmp_path):
+    request = _request(tmp_path, {"triage_staff": 1.0}, FULL)
+    job = Recording(lambda j: run_request(request, j)).start()
+    while not job.texts:
+        time.sleep(0.05)
+    job.cancel()
+    assert job.wait(30) and job.cancelled and job.result is None
+    assert not any("10 of 10" in t for t in job.texts)
+    assert [p for p in tmp_path.iterdir() if p.is_dir()] == []
