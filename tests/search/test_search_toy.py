@@ -62,7 +62,10 @@ def _level(row) -> float | None:
 
 def test_the_files_and_frames_say_the_same(found):
     out = found.out
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(FILES)
+    names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
+    assert names == {*FILES, "replications"}
+    kept = list((out / "replications").glob("p*-r*.json"))
+    assert len(kept) == found.manifest["replications"]
     with (out / "search.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [r["status"] for r in rows] == [r["status"] for r in found.packages]
@@ -121,6 +124,19 @@ def test_an_interrupted_search_resumes_from_its_finished_replications(
     assert not partial.exists()
     for name in ("search.csv", "front.csv", "best.yaml"):
         assert (out / name).read_bytes() == (found.out / name).read_bytes(), name
+
+
+def test_a_search_run_again_with_a_larger_budget_continues(toy, toy_levers, found, tmp_path):
+    out = tmp_path / "short"
+    first = search(toy, toy_levers, [TARGET], out=out, workers=1, max_reps=46)
+    assert not first.settled and first.best is None and (out / "replications").is_dir()
+    again = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True)
+    m = again.manifest
+    assert m["replications_resumed"] == 46 and m["replications_simulated"] == m["replications"] - 46
+    assert again.settled and again.best_row["label"] == "prevention=3"
+    assert (out / "search.csv").read_bytes() == (found.out / "search.csv").read_bytes()
+    other = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True, seed=6)
+    assert other.manifest["replications_resumed"] == 0  # another seed: nothing reused
 
 
 def test_cli_end_to_end_on_the_toy(toy_path, toy_levers, tmp_path):
