@@ -189,7 +189,7 @@ def search_command(
             settings=run_settings.but(progress=progress),
             on_round=round_line,
         )
-    print_warnings(schedule)
+    print_warnings(schedule + result.manifest.get("warnings", []))
     if as_json:
         print_json(result.to_dict())
         return

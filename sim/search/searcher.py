@@ -140,11 +140,14 @@ def search(
     conditions = [parse_condition(t) for t in targets]
     definition = define_search(scenario, levers, opts, run_settings)
     check_targets(conditions, definition.scenario)
+    warnings = schedule_warnings(definition, run_settings)
     size = dataclasses.replace(estimate(definition.scenarios[-1]), replications=opts.max_reps)
     check_estimate(size, allow_large=bool(run_settings.allow_large), source=definition.source)
     target = OutputTarget.of(out, force=force)
     if target is None:
-        return _execute(definition, opts, conditions, run_settings, None, on_round)
+        result = _execute(definition, opts, conditions, run_settings, None, on_round)
+        result.manifest["warnings"] = warnings
+        return result
     with claim(target, kind="search") as claimed:
         store = SearchStore(claimed, definition)
         try:
@@ -153,10 +156,28 @@ def search(
             if store.work.is_dir():
                 exc.kept.append(store.work)
             raise
+        result.manifest["warnings"] = warnings
         from sim.search.files import finish
 
         result.out = finish(store, result)
         return result
+
+
+def schedule_warnings(definition: SearchDefinition, settings: RunSettings) -> list[str]:
+    """Lever measures that start after the run's end, once each, naming the levers file
+    (the base scenario's own are left to its caller); under ``strict`` the first one is an
+    :class:`InputError`."""
+    lenient = settings.but(strict=False)
+    own = set(lenient.schedule_warnings(definition.scenario))
+    messages: list[str] = []
+    for scenario in definition.scenarios:
+        for message in lenient.schedule_warnings(scenario):
+            if message not in messages and message not in own:
+                messages.append(message)
+    if settings.strict and messages:
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        raise InputError(messages[0] + more, file=definition.source, key="--strict")
+    return [f"{definition.source}: {m}" for m in messages]
 
 
 def _execute(
