@@ -190,6 +190,14 @@ def search_command(
             on_round=round_line,
         )
     print_warnings(schedule + result.manifest.get("warnings", []))
+    if result.manifest.get("until_from_targets"):
+        err_console.print(
+            f"note: replications ran until {result.manifest['until']}, the latest inspection "
+            "the targets name (what follows cannot change its KPIs; --days or --until "
+            "sets another end)",
+            highlight=False,
+            soft_wrap=True,
+        )
     if as_json:
         print_json(result.to_dict())
         return

@@ -24,6 +24,7 @@ from typing import Any
 
 from sim.compare.conditions import Condition, parse_condition
 from sim.errors import InputError
+from sim.experiment.kpi_catalogue import INSPECTION_KPIS
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_estimate, estimate
@@ -81,6 +82,29 @@ def define_search(
     return SearchDefinition(base, lev, tuple(packages), scenarios, source)
 
 
+def until_targets(
+    settings: RunSettings, scenario: Scenario, targets: Sequence[Condition]
+) -> RunSettings:
+    """``settings`` with ``until`` the latest inspection the targets name, when every target
+    is an inspection's KPI (``followup_12m_substandard_rate``) and neither a horizon nor
+    ``until`` is given: what happens after that inspection cannot change those KPIs, so
+    the replications stop there (and are shorter)."""
+    if settings.until is not None or settings.horizon_days is not None or not targets:
+        return settings
+    keys = {key for key, _, _ in INSPECTION_KPIS}
+    named = []
+    for target in targets:
+        found = [
+            i
+            for i in scenario.inspections
+            if target.kpi.startswith(f"{i.name}_") and target.kpi[len(i.name) + 1 :] in keys
+        ]
+        if not found or "@" in target.kpi:
+            return settings
+        named.append(max(found, key=lambda i: len(i.name)))
+    return settings.but(until=max(named, key=lambda i: i.day).name)
+
+
 def check_targets(targets: Sequence[Condition], scenario: Scenario) -> None:
     """Every target names a KPI the scenario reports (``KPI@PERIOD`` included)."""
     if not targets:
@@ -136,27 +160,28 @@ def search(
     picked = {k: keywords.pop(k) for k in list(keywords) if k in _OPTION_NAMES}
     opts = dataclasses.replace(options or SearchOptions(), **picked)
     _check_options(opts)
-    run_settings = RunSettings.merge(settings, keywords)
     conditions = [parse_condition(t) for t in targets]
+    given = RunSettings.merge(settings, keywords)
+    run_settings = until_targets(given, scenario, conditions)
     definition = define_search(scenario, levers, opts, run_settings)
     check_targets(conditions, definition.scenario)
-    warnings = schedule_warnings(definition, run_settings)
+    notes = {
+        "warnings": schedule_warnings(definition, run_settings),
+        "until_from_targets": run_settings.until != given.until,
+    }
     size = dataclasses.replace(estimate(definition.scenarios[-1]), replications=opts.max_reps)
     check_estimate(size, allow_large=bool(run_settings.allow_large), source=definition.source)
     target = OutputTarget.of(out, force=force)
     if target is None:
-        result = _execute(definition, opts, conditions, run_settings, None, on_round)
-        result.manifest["warnings"] = warnings
-        return result
+        return _execute(definition, opts, conditions, run_settings, None, (on_round, notes))
     with claim(target, kind="search") as claimed:
         store = SearchStore(claimed, definition)
         try:
-            result = _execute(definition, opts, conditions, run_settings, store, on_round)
+            result = _execute(definition, opts, conditions, run_settings, store, (on_round, notes))
         except Interrupted as exc:  # the finished replications stay, for a re-run to resume
             if store.work.is_dir():
                 exc.kept.append(store.work)
             raise
-        result.manifest["warnings"] = warnings
         from sim.search.files import finish
 
         result.out = finish(store, result)
@@ -186,8 +211,11 @@ def _execute(
     targets: list[Condition],
     settings: RunSettings,
     store: SearchStore | None,
-    on_round: RoundCallback | None,
+    reporting: tuple[RoundCallback | None, dict[str, Any]],
 ) -> SearchResult:
+    """Screen, run the rounds, and build the result (``reporting``: the round callback and
+    notes for the manifest)."""
+    on_round, notes = reporting
     started = time.perf_counter()
     n = len(definition.packages)
     proc = Procedure(
@@ -201,14 +229,20 @@ def _execute(
     loop = _Loop(proc, evaluator, targets, options, settings, on_round)
     loop.screen(n)
     loop.rounds()
-    return build_result(
+    result = build_result(
         definition,
         options,
         targets,
         proc,
         evaluator,
-        {"rounds": loop.round, "wall_seconds": time.perf_counter() - started},
+        {
+            "rounds": loop.round,
+            "wall_seconds": time.perf_counter() - started,
+            "until": settings.until,
+        },
     )
+    result.manifest.update(notes)
+    return result
 
 
 class _Loop:

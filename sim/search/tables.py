@@ -116,6 +116,7 @@ def build_result(
         "levers": definition.lever_names,
         "seed": definition.seed,
         "horizon_days": definition.scenario.run.horizon_days,
+        "until": timing.get("until"),
         "warmup_days": definition.scenario.run.warmup_days,
         "targets": [t.text for t in targets],
         "options": {k: v for k, v in vars(options).items()},
