@@ -128,6 +128,19 @@ SEARCH_OPTIONS = OptionGroup(
             SearchOptions.max_packages,
         ),
         option(
+            "round_reps",
+            Annotated[
+                int,
+                typer.Option(
+                    "--round-reps",
+                    min=1,
+                    help="Replications per sequential round (a multiple of the workers keeps "
+                    "them busy).",
+                ),
+            ],
+            SearchOptions.round_reps,
+        ),
+        option(
             "level",
             Annotated[
                 float, typer.Option("--level", help="Confidence level of the Wilson intervals.")
@@ -137,7 +150,7 @@ SEARCH_OPTIONS = OptionGroup(
     ),
     _search_options,
 )
-"""``--probability --budget --max-reps --package-reps --packages --level`` → the
+"""``--probability --budget --max-reps --package-reps --packages --round-reps --level`` → the
 :class:`SearchOptions` fields they set."""
 
 

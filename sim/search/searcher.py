@@ -129,6 +129,7 @@ def _check_options(options: SearchOptions) -> None:
         ("--max-reps", options.max_reps >= 1, "a replication budget of 1 or more"),
         ("--package-reps", options.package_cap >= options.screening, "at least --reps"),
         ("--packages", options.max_packages >= 1, "1 or more packages"),
+        ("--round-reps", options.round_reps >= 1, "1 or more replications a round"),
     ]
     for key, ok, what in checks:
         if not ok:
@@ -253,7 +254,7 @@ class _Loop:
         self.options, self.settings, self.on_round = options, settings, on_round
         self.round = 0
         self.spent = 0
-        self.round_reps = options.round_reps or max(2, 2 * settings.worker_count)
+        self.round_reps = options.round_reps
 
     @property
     def left(self) -> int:
