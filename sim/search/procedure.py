@@ -55,6 +55,7 @@ class Procedure:
     probability: float
     level: float = 0.95
     package_cap: int = 40
+    screening: int = 1  # replications a package not yet run needs first
     tallies: list[Tally] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -126,10 +127,10 @@ class Procedure:
     def needed(self, i: int) -> int:
         """Further replications after which package ``i`` would be classified if its share
         stayed as it is: the smallest ``n`` whose Wilson bound crosses the probability (at
-        least 1, at most the cap)."""
+        least 1, at most the cap); ``screening`` for a package not yet run."""
         t = self.tallies[i]
         if t.n == 0:
-            return 1
+            return max(1, min(self.screening, self.package_cap))
         share = t.met / t.n
         n = np.arange(t.n + 1, self.package_cap + 1, dtype=float)
         if n.size == 0:
@@ -165,10 +166,13 @@ class Procedure:
         return plan
 
     def remaining_estimate(self) -> int:
-        """Replications the search still seems to need (a rough guide for progress): what
-        the open packages need, cheapest first, up to the first expected to be feasible."""
-        total = 0
+        """Replications the search still seems to need (a rough guide for progress): the
+        screening of packages not yet run, then what the open packages need, cheapest
+        first, up to the first expected to be feasible."""
+        total = sum(self.needed(i) for i, t in enumerate(self.tallies) if t.n == 0)
         for i in self.open_packages():
+            if self.tallies[i].n == 0:
+                continue
             total += min(self.needed(i), self.package_cap - self.tallies[i].n)
             if self.expected_feasible(i):
                 break

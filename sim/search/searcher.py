@@ -33,6 +33,7 @@ from sim.output.interrupts import Interrupted
 from sim.scenario.schema import Scenario
 from sim.search.definition import SearchDefinition, SearchOptions, SearchResult
 from sim.search.evaluation import Evaluator, SearchStore, all_met
+from sim.search.files import finish
 from sim.search.levers import LeversFile, read_levers
 from sim.search.packages import make_packages, package_scenario
 from sim.search.procedure import Procedure
@@ -57,6 +58,9 @@ class RoundReport:
 
 
 RoundCallback = Callable[[RoundReport], None]
+
+SCREEN_BATCH = 8
+"""Screening replications between two progress reports (about)."""
 
 _OPTION_NAMES = {f.name for f in dataclasses.fields(SearchOptions)}
 
@@ -183,8 +187,6 @@ def search(
             if store.work.is_dir():
                 exc.kept.append(store.work)
             raise
-        from sim.search.files import finish
-
         result.out = finish(store, result)
         return result
 
@@ -224,6 +226,7 @@ def _execute(
         options.probability,
         options.level,
         options.package_cap,
+        options.screening,
     )
     wanted = {(p, r) for p in range(n) for r in range(options.package_cap)}
     evaluator = Evaluator(definition, settings, store, wanted)
@@ -299,7 +302,13 @@ class _Loop:
         return d.packages[package].label(d.lever_names)
 
     def screen(self, n: int) -> None:
-        self._run([(p, self.options.screening) for p in range(n)])
+        """``screening`` replications of every package, cheapest first, reported in
+        batches of at least :data:`SCREEN_BATCH` replications."""
+        per = max(1, SCREEN_BATCH // self.options.screening)
+        for first in range(0, n, per):
+            if self.left <= 0:
+                break
+            self._run([(p, self.options.screening) for p in range(first, min(n, first + per))])
 
     def rounds(self) -> None:
         while self.left > 0 and self.proc.blocking():
