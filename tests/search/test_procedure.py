@@ -7,7 +7,6 @@ import hashlib
 
 import pytest
 
-import sim
 from sim.errors import InputError
 from sim.search import search
 from sim.search.levers import read_levers
@@ -119,6 +118,8 @@ def test_unknown_target_kpi_and_bad_options_are_input_errors(toy, toy_levers):
         search(toy, toy_levers, ["nonsense<1"], executor=Bernoulli(0, {}))
     with pytest.raises(InputError, match="--probability"):
         search(toy, toy_levers, [TARGET], probability=1.5)
-    with pytest.raises(InputError, match="--target"):
+    with pytest.raises(InputError, match="--target") as err:
         search(toy, toy_levers, ["substandard_rate=1"])
-    assert isinstance(toy, sim.Scenario)
+    assert err.value.key == "--target"
+    with pytest.raises(InputError, match="at least one target"):
+        search(toy, toy_levers, [])
