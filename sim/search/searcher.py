@@ -6,7 +6,8 @@
    random numbers (:mod:`sim.search.evaluation`).
 3. **Elimination and allocation**: packages whose Wilson interval lies below the
    probability are infeasible, those costing at least a feasible one are dominated; the
-   rest get replications in rounds, cheapest first and where they decide the answer
+   rest get replications in rounds where they decide the answer: first the cheapest
+   package that looks feasible, then every cheaper one, cheapest first
    (:mod:`sim.search.procedure`).
 4. **Stop** when the cheapest feasible package is known and every cheaper one is ruled out
    (``settled``), or when no package can get more replications (the budget or every
