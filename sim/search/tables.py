@@ -80,11 +80,18 @@ def pareto_front(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return front
 
 
-def claim_text(row: dict[str, Any] | None, options: SearchOptions, settled: bool) -> str:
-    """The answer in words, with the confidence the procedure gives."""
+def claim_text(
+    row: dict[str, Any] | None, options: SearchOptions, settled: bool, open_: list[str]
+) -> str:
+    """The answer in words, with the confidence the procedure gives (``open_``: labels of
+    the cheaper packages still undecided)."""
     p = options.probability
     if row is None:
-        why = "every package is ruled out" if settled else "the replication budget ran out"
+        why = (
+            "every package is ruled out"
+            if settled
+            else "the replication budget or the per-package cap ran out first"
+        )
         return f"no package shown to meet every target with probability ≥ {p:g} ({why})"
     text = (
         f"package {row['label']} at {row['cost_per_year']:,.0f} a year: P(every target met) = "
@@ -93,7 +100,8 @@ def claim_text(row: dict[str, Any] | None, options: SearchOptions, settled: bool
         f"so P ≥ {p:g} at that confidence"
     )
     if not settled:
-        text += "; not settled: some cheaper package is still undecided"
+        more = f" and {len(open_) - 3} more" if len(open_) > 3 else ""
+        text += f"; not settled, cheaper packages still undecided: {'; '.join(open_[:3])}{more}"
     return text
 
 
@@ -130,7 +138,12 @@ def build_result(
         "rounds": timing["rounds"],
         "settled": settled,
         "best_package": best,
-        "claim": claim_text(None if best is None else rows[best], options, settled),
+        "claim": claim_text(
+            None if best is None else rows[best],
+            options,
+            settled,
+            [rows[i]["label"] for i in proc.blocking()],
+        ),
         "feasible_packages": sum(1 for r in rows if r["status"] == FEASIBLE),
         "definition_sha256": definition.digest(),
         "timings": {
