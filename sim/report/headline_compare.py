@@ -137,12 +137,13 @@ def lead_sentence(
     counted = met.get(best["label"]) or _count(
         by_label.get(best["label"]), kpi, operator, threshold
     )
+    words = f"{OPERATOR_WORDS[operator]} {number(threshold, kpi)}"
     if counted is not None:
         runs_word = "simulated inspections" if kpi.endswith(SUFFIX) else "simulated runs"
-        text += (
-            f"; in {counted[0]} of {counted[1]} {runs_word} it is "
-            f"{OPERATOR_WORDS[operator]} {number(threshold, kpi)}"
-        )
+        text += f"; in {counted[0]} of {counted[1]} {runs_word} it is {words}"
+    elif not others:  # no replication values (scenario files compared without --target)
+        meets = _meets(_mean(best, kpi), operator, threshold)
+        text += f"; on average it is {'' if meets else 'not '}{words}"
     return text + "."
 
 
@@ -161,6 +162,15 @@ def _other_sentence(comparison: dict[str, Any], arm: dict[str, Any], kpi: str, s
     row = _row(comparison, arm["label"], kpi)
     verdict = VERDICT_WORDS.get(row.get("verdict"), row.get("verdict") or "not tested")
     return f"{arm['label']}: from {before} to {after}, {verdict}."
+
+
+def _grouped_warnings(runs: list[RunInput]) -> list[str]:
+    """Each run's warnings, once per text: ``baseline, package: Only 2 replications…``."""
+    labels: dict[str, list[str]] = {}
+    for run in runs:
+        for w in run_warnings(run):
+            labels.setdefault(w, []).append(run.label)
+    return [f"{', '.join(names)}: {w}" for w, names in labels.items()]
 
 
 def compare_headline(
@@ -183,16 +193,14 @@ def compare_headline(
             )
     first = comparison["scenarios"][0]
     if runs:
-        scale = run_scale(runs[0])
+        scale = f"Each scenario: {run_scale(runs[0])}"
     else:
         scale = (
             f"{quantity(first['replications'], 'replications')} per scenario, "
             f"{quantity(first['horizon_days'], 'days')} after a "
             f"{first['warmup_days']:g}-day warm-up."
         )
-    warnings = []
-    for run in runs:
-        warnings += [f"{run.label}: {w}" for w in run_warnings(run)]
+    warnings = _grouped_warnings(runs)
     if not runs and int(first["replications"]) < FEW_REPLICATIONS:
         warnings.append(
             f"Only {quantity(first['replications'], 'replications')}: too few for a verdict."

@@ -140,7 +140,12 @@ def test_comparison_of_scenario_files_has_inspections_and_the_model(folders):
         "Scenarios compared: small (no measures); package: more_detectives (11 April 2014), "
         "triage_staff (11 April 2014)." in objectives.paragraphs[-1]
     )
-    assert report.headline.sentences[0].startswith("The package scenario takes the inspection")
+    h = report.headline
+    assert h.sentences[0].startswith("The package scenario takes the inspection")
+    under = "" if rate < 0.5 else "not "
+    assert h.sentences[0].endswith(f"; on average it is {under}under 50%.")  # no replications
+    assert h.scale.startswith("Each scenario: 2 replications of 31 January 2014")
+    assert h.warnings[0].startswith("small, package: Only 2 replications: too few")
     # compare --report wrote the same page into the comparison folder
     assert "Model: implementation" in (folders["files"] / "report.html").read_text()
 
