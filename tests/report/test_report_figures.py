@@ -117,3 +117,23 @@ def test_main_effects_show_each_parameters_means(folders, reports):
         assert low <= mean <= high
     fig = next(f for f in reports["sobol"].figures if f.name == "main-effects")
     assert [ax.get_xlabel() for ax in fig.figure.axes] == ["triage.staff", "officers.trained.count"]
+
+
+def test_waits_show_each_stages_distribution_against_targets(reports, folders):
+    summary = json.loads((folders["base"] / "summary.json").read_text())["kpis"]
+    waits = next(f for f in reports["base"].figures if f.name == "waits")
+    ax = waits.figure.axes[1]
+    stages = [t.get_text() for t in ax.get_yticklabels()]
+    assert stages == ["triage", "allocation", "first safeguarding", "warrant"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"mean", "90th percentile", "95th pct.", "target, high risk"} <= set(legend)
+    drawn = {
+        marker: [
+            float(x) for line in ax.lines if line.get_marker() == marker for x in line.get_xdata()
+        ]
+        for marker in ("o", "s", "D")
+    }
+    for stage in ("allocation", "warrant"):
+        assert any(x == pytest.approx(summary[f"{stage}_days_p90"]["mean"]) for x in drawn["s"])
+        assert any(x == pytest.approx(summary[f"{stage}_days_p95"]["mean"]) for x in drawn["D"])
+    assert any(x == pytest.approx(summary["safeguarding_days_mean"]["mean"]) for x in drawn["o"])
