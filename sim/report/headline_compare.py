@@ -122,7 +122,10 @@ def lead_sentence(
     after = shown(best["kpis"].get(kpi), kpi, sup, opened.get(best["label"]))
     if kpi.endswith(SUFFIX):
         what = f"the {inspection_words(kpi.removesuffix(SUFFIX))}"
-        before = before.replace(" (95% CI", " substandard (95% CI", 1)
+        if " (95% CI" in before:
+            before = before.replace(" (95% CI", " substandard (95% CI", 1)
+        elif not before.startswith(("under ", "–")):  # no interval; not hidden or undefined
+            before += " substandard"
     else:
         what = kpi.replace("_", " ")
     row = _row(comparison, best["label"], kpi)

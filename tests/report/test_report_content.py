@@ -226,3 +226,15 @@ def test_suppress_below_reaches_comparison_tables_figures_and_headline(folders, 
     assert len(forest.figure.axes[0].lines) < len(plain.figure.axes[0].lines)
     page = write_files(report, tmp_path).read_text()
     assert "are suppressed in tables and figures" in page
+
+
+def test_comparison_headline_names_the_grade_without_an_interval(folders):
+    from sim.report.headline_compare import compare_headline
+
+    kpi = "inspection_substandard_rate"
+    comparison = json.loads((folders["comparison"] / "comparison.json").read_text())
+    for s in comparison["scenarios"]:
+        s["kpis"][kpi] |= {"ci_low": None, "ci_high": None}
+    base, more = (s["kpis"][kpi]["mean"] for s in comparison["scenarios"])
+    lead = compare_headline(comparison, []).sentences[0]
+    assert f"takes the inspection from {base:.0%} substandard to {more:.0%}, " in lead
