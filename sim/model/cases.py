@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.model.blocks import sample
 from sim.model.case import Case, CaseDraws, Referral
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
@@ -50,7 +51,7 @@ class CaseBook:
         scenario = model.scenario
         name = model.category_names[category]
         cat = scenario.categories[name]
-        d = CaseDraws.draw(model.streams[f"case:{name}"])
+        d = CaseDraws(*model.streams.uniforms(f"case:{name}").take(len(CaseDraws._fields)))
         case = Case(
             id=self._next_id,
             category=category,
@@ -68,11 +69,12 @@ class CaseBook:
             evidence_draw=d.evidence,
             force_grade_draw=d.force_grade,
         )
-        work = model.streams[f"work:{name}"]
-        case.safeguarding_hours = cat.safeguarding_hours.sample(work)
-        case.application_hours = scenario.warrants.application_hours.sample(work)
-        case.investigation_hours = cat.investigation_hours.sample(work)
-        case.external_wait_days = cat.external_wait_days.sample(model.streams[f"external:{name}"])
+        work = model.streams.blocks(f"work:{name}")
+        case.safeguarding_hours = sample(cat.safeguarding_hours, work)
+        case.application_hours = sample(scenario.warrants.application_hours, work)
+        case.investigation_hours = sample(cat.investigation_hours, work)
+        external = model.streams.blocks(f"external:{name}")
+        case.external_wait_days = sample(cat.external_wait_days, external)
         if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
             custody = model.streams[f"custody:{name}"]
             case.custody_refused_bail = True
