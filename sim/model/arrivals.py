@@ -91,6 +91,7 @@ def arrival_process(model: Model, index: int):
         rate = rate_function(scenario, name)
         hours = scenario.triage.hours
         arrives = model.pathway.referral_arrives
+        log = model.cases.referral_log
         t = start
         while True:
             t += rng.exponential(1.0 / bound)
@@ -100,11 +101,13 @@ def arrival_process(model: Model, index: int):
                 continue
             yield env.timeout(t - env.now)
             u = attrs.take(3)
+            risk, now = _pick(mix, u[0]), env.now
             arrives(
                 Referral(
+                    row=log.add(index, risk, now),
                     category=index,
-                    true_risk=_pick(mix, u[0]),
-                    referral_day=env.now,
+                    true_risk=risk,
+                    referral_day=now,
                     triage_hours=sample(hours, triage_stream),
                     under_grade_draw=u[1],
                     case_draw=u[2],

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import sample
-from sim.model.case import Case, CaseDraws, Referral
+from sim.model.case import Case, CaseDraws
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
+from sim.model.referral_log import ReferralLog
 from sim.scenario.schema import BacklogEntry
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class CaseBook:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.referrals: list[Referral] = []
+        self.referral_log = ReferralLog()
         self.opened: list[Case] = []  # every case opened, in order
         self.in_triage = 0
         self._by_stage = [0] * len(Stage)

@@ -72,7 +72,7 @@ class Observer:
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,
             end_day=model.end_day,
-            referrals=self._referral_arrays(),
+            referrals=model.cases.referral_log.arrays(),
             cases=model.cases.opened,
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},
             inspections=self.inspections,
@@ -98,15 +98,3 @@ class Observer:
                 case.harm_events = int(rng.poisson(rate * exposure))
                 total += case.harm_events
         return total
-
-    def _referral_arrays(self) -> dict[str, np.ndarray]:
-        refs = self.model.cases.referrals
-        n = len(refs)
-        return {
-            "category": np.fromiter((r.category for r in refs), np.int32, n),
-            "true_risk": np.fromiter((r.true_risk for r in refs), np.int32, n),
-            "triaged_risk": np.fromiter((r.triaged_risk for r in refs), np.int32, n),
-            "referral_day": np.fromiter((r.referral_day for r in refs), float, n),
-            "triage_day": np.fromiter((r.triage_day for r in refs), float, n),
-            "is_case": np.fromiter((r.is_case for r in refs), bool, n),
-        }
