@@ -1,16 +1,21 @@
 """The case book: every referral and case of a replication, from opening to grading.
 
 Opening a case draws its attributes and work from the category's named streams; closing it
-grades it by the scenario's rules. The book also keeps the count of open cases by stage,
-which the time series and the stability check read.
+grades it by the scenario's rules and writes it to compact columns
+(:class:`~sim.model.case_columns.ClosedCases`). Case objects are kept only while open or
+while an inspection still to come may sample them (its look-back window), so memory stays
+flat over long horizons. The book also keeps the count of open cases by stage, which the
+time series and the stability check read.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import sample
 from sim.model.case import Case, CaseDraws
+from sim.model.case_columns import ClosedCases
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
 from sim.model.referral_log import ReferralLog
@@ -24,7 +29,10 @@ class CaseBook:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.referral_log = ReferralLog()
-        self.opened: list[Case] = []  # every case opened, in order
+        # open cases, and closed ones an inspection still to come may sample; in id order
+        self.opened: list[Case] = []
+        self.closed = ClosedCases()
+        self._closed_since_prune = 0
         self.in_triage = 0
         self._by_stage = [0] * len(Stage)
         self._next_id = 0
@@ -126,3 +134,19 @@ class CaseBook:
         case.rules_broken = tuple(rules)
         case.grade, case.serious_concern = grade(rules, scenario)
         case.force_grade = force_grade(case.grade, case.force_grade_draw, scenario)
+        self.closed.add(case)
+        self._closed_since_prune += 1
+        if self._closed_since_prune > max(1000, len(self.opened) // 2):
+            self.prune()
+
+    def prune(self) -> None:
+        """Drop the objects of closed cases no inspection still to come can sample (their
+        rows are in :attr:`closed`)."""
+        model = self.model
+        now = model.env.now
+        keep_from = min(
+            (i.day - i.lookback_days for i in model.base_scenario.inspections if i.day >= now),
+            default=math.inf,
+        )
+        self.opened = [c for c in self.opened if c.is_open or c.referral_day >= keep_from]
+        self._closed_since_prune = 0
