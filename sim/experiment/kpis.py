@@ -136,10 +136,12 @@ def _outcome_kpis(t: dict[str, np.ndarray], sc: Scenario, w: _Window) -> dict[st
     custody = w.inside(t["referral_day"]) & t["custody_refused_bail"]
     out["custody_cells_rate"] = _mean(t["custody_in_cells"][custody])
     out["custody_cell_hours_mean"] = _mean(t["custody_cell_hours"][custody & t["custody_in_cells"]])
-    rules_closed = t["rules_broken"][closed]
+    # each distinct combination of broken rules is split once, not once per case
+    combos, which = np.unique(t["rules_broken"][closed], return_inverse=True)
+    split = [set(c.split(";")) for c in combos]
     for rule in RULE_NAMES:
         if rule in sc.grading.rules:
-            broke = np.array([rule in r.split(";") for r in rules_closed], dtype=bool)
+            broke = np.array([rule in c for c in split], dtype=bool)[which.reshape(-1)]
             out[f"rule_{rule}_rate"] = _mean(broke)
     return out
 
