@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.blocks import sample
+from sim.model.blocks import BlockStream, UniformBlocks, sample
 from sim.model.case import Case, CaseDraws
 from sim.model.case_columns import ClosedCases
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
@@ -33,6 +33,7 @@ class CaseBook:
         self.opened: list[Case] = []
         self.closed = ClosedCases()
         self._closed_since_prune = 0
+        self._case_streams: dict[int, tuple[UniformBlocks, BlockStream, BlockStream]] = {}
         self.in_triage = 0
         self._by_stage = [0] * len(Stage)
         self._next_id = 0
@@ -60,7 +61,8 @@ class CaseBook:
         scenario = model.scenario
         name = model.category_names[category]
         cat = scenario.categories[name]
-        d = CaseDraws(*model.streams.uniforms(f"case:{name}").take(len(CaseDraws._fields)))
+        uniforms, work, external = self._streams_of(category)
+        d = CaseDraws(*uniforms.take(len(CaseDraws._fields)))
         case = Case(
             id=self._next_id,
             category=category,
@@ -78,11 +80,9 @@ class CaseBook:
             evidence_draw=d.evidence,
             force_grade_draw=d.force_grade,
         )
-        work = model.streams.blocks(f"work:{name}")
         case.safeguarding_hours = sample(cat.safeguarding_hours, work)
         case.application_hours = sample(scenario.warrants.application_hours, work)
         case.investigation_hours = sample(cat.investigation_hours, work)
-        external = model.streams.blocks(f"external:{name}")
         case.external_wait_days = sample(cat.external_wait_days, external)
         if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
             custody = model.streams[f"custody:{name}"]
@@ -93,6 +93,17 @@ class CaseBook:
         self._next_id += 1
         self.opened.append(case)
         return case
+
+    def _streams_of(self, category: int) -> tuple[UniformBlocks, BlockStream, BlockStream]:
+        """The category's streams of case draws, officers' work and external waits."""
+        streams = self._case_streams.get(category)
+        if streams is None:
+            name = self.model.category_names[category]
+            s = self.model.streams
+            streams = (s.uniforms(f"case:{name}"), s.blocks(f"work:{name}"),
+                       s.blocks(f"external:{name}"))  # fmt: skip
+            self._case_streams[category] = streams
+        return streams
 
     def load_backlog(self) -> None:
         """Open cases at day 0: waiting for an officer, or already with one.
