@@ -103,21 +103,22 @@ class ClosedCases:
         """The case table of the closed cases and ``still_open``, ordered by id, without
         ``harm_events``; and the ``at_large`` flags in the same order."""
         self._flush()
-        m = len(NUMERIC_COLUMNS) + 2
-        closed = np.concatenate(self._blocks) if self._blocks else np.zeros((0, m))
+        blocks = self._blocks or [np.zeros((0, len(NUMERIC_COLUMNS) + 2))]
+        ids = np.concatenate([*(b[:, 0] for b in blocks), [c.id for c in still_open]])
+        order = np.argsort(ids, kind="stable")
+        del ids
         cols: dict[str, np.ndarray] = {}
         for k, name in enumerate(NUMERIC_COLUMNS):
             dtype = _INT_TYPES.get(name, bool if name in FLAG_COLUMNS else float)
-            values = [getattr(c, name) for c in still_open]
-            cols[name] = np.concatenate([closed[:, k].astype(dtype), np.array(values, dtype)])
+            values = np.array([getattr(c, name) for c in still_open], dtype)
+            cols[name] = np.concatenate([*(b[:, k].astype(dtype) for b in blocks), values])[order]
         names = np.array(_GRADE_NAMES, dtype=object)
         for k, name in enumerate(("grade", "force_grade"), start=len(NUMERIC_COLUMNS)):
+            closed = (names[b[:, k].astype(np.int64)] for b in blocks)
             opened = _objects([getattr(c, name) for c in still_open])
-            cols[name] = np.concatenate([names[closed[:, k].astype(np.int64)], opened])
+            cols[name] = np.concatenate([*closed, opened])[order]
         open_rules = [";".join(c.rules_broken) for c in still_open]
-        cols["rules_broken"] = np.concatenate([_objects(self._rules), _objects(open_rules)])
-        order = np.argsort(cols["id"], kind="stable")
-        cols = {name: col[order] for name, col in cols.items()}
+        cols["rules_broken"] = np.concatenate([_objects(self._rules), _objects(open_rules)])[order]
         return cols, cols.pop("at_large")
 
 

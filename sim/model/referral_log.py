@@ -48,12 +48,15 @@ class ReferralLog:
         self.is_case[row] = is_case
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays (copies)."""
+        """The columns as numpy arrays sharing the log's memory (no copies); the log must
+        not grow afterwards."""
         return {
-            "category": np.array(self.category, dtype=np.int32),
-            "true_risk": np.array(self.true_risk, dtype=np.int32),
-            "triaged_risk": np.array(self.triaged_risk, dtype=np.int32),
-            "referral_day": np.array(self.referral_day, dtype=float),
-            "triage_day": np.array(self.triage_day, dtype=float),
-            "is_case": np.array(self.is_case, dtype=bool),
+            "category": np.frombuffer(self.category, dtype=np.intc).astype(np.int32, copy=False),
+            "true_risk": np.frombuffer(self.true_risk, dtype=np.intc).astype(np.int32, copy=False),
+            "triaged_risk": np.frombuffer(self.triaged_risk, dtype=np.intc).astype(
+                np.int32, copy=False
+            ),
+            "referral_day": np.frombuffer(self.referral_day, dtype=float),
+            "triage_day": np.frombuffer(self.triage_day, dtype=float),
+            "is_case": np.frombuffer(self.is_case, dtype=np.int8).view(bool),
         }
