@@ -13,7 +13,9 @@ The three run interleaved in one process, in rotating order, for several rounds 
 round number); each round gives referrals per second for each and the per-round ratios
 ``model/bare`` and ``model/ciw`` (time per referral of the model over the other's; below 1
 means the model is faster). Medians (and min/max) over rounds are reported, never one
-absolute time, since the machine may be loaded. Each one's mean sojourn (arrival to end of
+absolute time, since the machine may be loaded. Times are the process's CPU time
+(``time.process_time``), which other processes' load disturbs far less than wall time
+(recorded too, in the CSV). Each one's mean sojourn (arrival to end of
 officer service, arrivals after the warm-up) is printed against Jackson theory
 (Erlang-C sojourns of the two stages summed), so a fast wrong model cannot win.
 
@@ -138,10 +140,10 @@ CONTENDERS: dict[str, Callable[[float, int], tuple[int, float]]] = {
 
 def timed(fn: Callable[[float, int], tuple[int, float]], days: float, seed: int) -> dict:
     gc.collect()
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     referrals, sojourn = fn(days, seed)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "referrals": referrals, "sojourn_days": sojourn}
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"seconds": cpu, "wall_seconds": wall, "referrals": referrals, "sojourn_days": sojourn}
 
 
 def measure(rounds: int, days: float) -> list[dict[str, dict]]:
@@ -170,7 +172,7 @@ def summarise(rows: list[dict[str, dict]], days: float) -> dict:
         rates = [row[name]["referrals"] / row[name]["seconds"] for row in rows]
         sojourns = [row[name]["sojourn_days"] for row in rows]
         result[name] = {
-            "referrals_per_second": _spread(rates, 0),
+            "referrals_per_cpu_second": _spread(rates, 0),
             "sojourn_days_mean": round(statistics.mean(sojourns), 4),
             "sojourn_error_vs_theory": round(statistics.mean(sojourns) / w - 1.0, 4),
         }
@@ -202,13 +204,13 @@ def write(result: dict, rows: list[dict[str, dict]], stem: Path) -> None:
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     with stem.with_suffix(".csv").open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(["round", "contender", "seconds", "referrals", "referrals_per_second",
-                      "sojourn_days"])  # fmt: skip
+        out.writerow(["round", "contender", "cpu_seconds", "wall_seconds", "referrals",
+                      "referrals_per_cpu_second", "sojourn_days"])  # fmt: skip
         for r, row in enumerate(rows):
             for name, m in row.items():
-                rate = m["referrals"] / m["seconds"]
-                out.writerow([r, name, f"{m['seconds']:.4f}", m["referrals"], f"{rate:.0f}",
-                              f"{m['sojourn_days']:.5f}"])  # fmt: skip
+                rate = f"{m['referrals'] / m['seconds']:.0f}"
+                out.writerow([r, name, f"{m['seconds']:.4f}", f"{m['wall_seconds']:.4f}",
+                              m["referrals"], rate, f"{m['sojourn_days']:.5f}"])  # fmt: skip
 
 
 def main() -> None:
