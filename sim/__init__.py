@@ -16,6 +16,8 @@ from sim.experiment.precision import run_to_precision
 from sim.experiment.runner import RunResult, run
 from sim.output.results import ResultsFolder, load_results, write_results
 from sim.scenario import Scenario, load_scenario, with_changes
+from sim.search.definition import SearchResult
+from sim.search.searcher import search
 from sim.sweep.sweeper import SweepResult, sweep
 
 __version__ = "0.1.0"
@@ -27,6 +29,7 @@ __all__ = [
     "ResultsFolder",
     "RunResult",
     "Scenario",
+    "SearchResult",
     "SweepResult",
     "calibrate",
     "compare",
@@ -34,6 +37,7 @@ __all__ = [
     "load_scenario",
     "run",
     "run_to_precision",
+    "search",
     "sweep",
     "with_changes",
     "write_results",

@@ -22,11 +22,31 @@ def sim_invoke(*args: str) -> str:
     return result.output
 
 
+def package_file(root: Path) -> Path:
+    """A scenario file extending small.yaml with two measures from day 100 (a package)."""
+    file = root / "package.yaml"
+    file.write_text(
+        yaml.safe_dump(
+            {
+                "extends": str(DATA / "small.yaml"),
+                "name": "package",
+                "measures": [
+                    {"name": "more_detectives", "day": 100, "add": {"officers.trained.count": 6}},
+                    {"name": "triage_staff", "day": 100, "add": {"triage.staff": 1}},
+                ],
+            }
+        )
+    )
+    return file
+
+
 def build_folders(root: Path) -> dict[str, Path]:
-    """``base`` and ``more`` results folders, a ``comparison``, an ``oat`` and a ``sobol``
-    sweep and a ``calibration`` folder under ``root``."""
+    """``base`` and ``more`` results folders, a ``comparison`` of them and one of scenario
+    files (``files``: small.yaml against a package, with --report), an ``oat`` and a
+    ``sobol`` sweep and a ``calibration`` folder under ``root``."""
     small = str(DATA / "small.yaml")
-    f = {name: root / name for name in ("base", "more", "comparison", "oat", "sobol", "cal")}
+    names = ("base", "more", "comparison", "files", "oat", "sobol", "cal")
+    f = {name: root / name for name in names}
     sim_invoke("run", small, *SHORT, "--out", str(f["base"]))
     sim_invoke(
         "run",
@@ -40,6 +60,8 @@ def build_folders(root: Path) -> dict[str, Path]:
         "name=more",
     )
     sim_invoke("compare", str(f["base"]), str(f["more"]), "--out", str(f["comparison"]))
+    package = str(package_file(root))
+    sim_invoke("compare", small, package, *SHORT, "--out", str(f["files"]), "--report")
     vary = ["--vary", "triage.staff=1:3", "--vary", "officers.trained.count=8:14"]
     quick = ["--reps", "2", "--days", "60", "-w", "1"]
     sim_invoke("sweep", small, *vary, *quick, "--out", str(f["oat"]))

@@ -20,7 +20,15 @@ from sim.cli.common import (
     print_json,
     progress_bar,
 )
-from sim.cli.options import FORCE_HELP, RUN_OPTIONS, OutputChoice, grouped, output_options
+from sim.cli.options import (
+    FORCE_HELP,
+    RUN_OPTIONS,
+    OptionGroup,
+    OutputChoice,
+    grouped,
+    option,
+    output_options,
+)
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
@@ -67,17 +75,83 @@ TargetOpt = Annotated[
         show_default=False,
     ),
 ]
-ProbabilityOpt = Annotated[
-    float,
-    typer.Option("--probability", "-p", help="Share of replications that must meet every target."),
-]
-BudgetOpt = Annotated[
-    float | None,
-    typer.Option("--budget", help="Leave out packages costing more than this a year."),
-]
-MaxRepsOpt = Annotated[
-    int, typer.Option("--max-reps", min=1, help="Replications the whole search may run.")
-]
+
+
+def _search_options(**given: float | int | None) -> dict[str, float | int | None]:
+    return given
+
+
+SEARCH_OPTIONS = OptionGroup(
+    (
+        option(
+            "probability",
+            Annotated[
+                float,
+                typer.Option(
+                    "--probability", "-p", help="Share of replications that must meet every target."
+                ),
+            ],
+            SearchOptions.probability,
+        ),
+        option(
+            "budget",
+            Annotated[
+                float | None,
+                typer.Option("--budget", help="Leave out packages costing more than this a year."),
+            ],
+        ),
+        option(
+            "max_reps",
+            Annotated[
+                int,
+                typer.Option("--max-reps", min=1, help="Replications the whole search may run."),
+            ],
+            SearchOptions.max_reps,
+        ),
+        option(
+            "package_cap",
+            Annotated[
+                int, typer.Option("--package-reps", min=1, help="Most replications of one package.")
+            ],
+            SearchOptions.package_cap,
+        ),
+        option(
+            "max_packages",
+            Annotated[
+                int,
+                typer.Option(
+                    "--packages",
+                    min=1,
+                    help="Candidate packages: a space-filling subset when the grid is larger.",
+                ),
+            ],
+            SearchOptions.max_packages,
+        ),
+        option(
+            "round_reps",
+            Annotated[
+                int,
+                typer.Option(
+                    "--round-reps",
+                    min=1,
+                    help="Replications per sequential round (a multiple of the workers keeps "
+                    "them busy).",
+                ),
+            ],
+            SearchOptions.round_reps,
+        ),
+        option(
+            "level",
+            Annotated[
+                float, typer.Option("--level", help="Confidence level of the Wilson intervals.")
+            ],
+            SearchOptions.level,
+        ),
+    ),
+    _search_options,
+)
+"""``--probability --budget --max-reps --package-reps --packages --round-reps --level`` → the
+:class:`SearchOptions` fields they set."""
 
 
 def round_line(report: RoundReport) -> None:
@@ -89,6 +163,7 @@ def round_line(report: RoundReport) -> None:
         f"{step}: {report.spent}/{report.budget} replications, about {report.remaining} "
         f"more; {counts}" + (f"; cheapest feasible so far: {best}" if best else ""),
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -98,21 +173,7 @@ def search_command(
     scenario: ScenarioArg,
     levers: LeversOpt,
     target: TargetOpt,
-    probability: ProbabilityOpt = 0.8,
-    budget: BudgetOpt = None,
-    max_reps: MaxRepsOpt = SearchOptions.max_reps,
-    package_reps: Annotated[
-        int, typer.Option("--package-reps", min=1, help="Most replications of one package.")
-    ] = SearchOptions.package_cap,
-    packages: Annotated[
-        int,
-        typer.Option(
-            "--packages", min=1, help="Candidates: a space-filling subset when the grid is larger."
-        ),
-    ] = SearchOptions.max_packages,
-    level: Annotated[
-        float, typer.Option("--level", help="Confidence level of the Wilson intervals.")
-    ] = 0.95,
+    chosen: dict = SEARCH_OPTIONS,
     set_: SetOpt = None,
     given: RunSettings = SEARCH_RUN_OPTIONS,
     output: OutputChoice = SEARCH_OUTPUT,
@@ -126,20 +187,12 @@ def search_command(
     chosen package, runnable with sim run) and manifest.json.
     """
     sc = load_scenario(scenario, overrides=set_ or [])
-    options = SearchOptions(
-        probability=probability,
-        level=level,
-        screening=given.replications or 3,
-        max_reps=max_reps,
-        package_cap=package_reps,
-        max_packages=packages,
-        budget=budget,
-    )
+    options = SearchOptions(**chosen, screening=given.replications or SearchOptions.screening)
     run_settings = given.but(replications=None)
     schedule = check_schedule(run_settings.apply(sc), run_settings, source=scenario)
     out = output.out or Path("results") / f"{sc.name}-search"
     folder = output_target(out, output.force, "search", {scenario, levers})
-    with progress_bar(f"{sc.name}: search", max_reps) as progress:
+    with progress_bar(f"{sc.name}: search", options.max_reps) as progress:
         result = search(
             sc,
             levers,
@@ -149,18 +202,27 @@ def search_command(
             settings=run_settings.but(progress=progress),
             on_round=round_line,
         )
-    print_warnings(schedule)
+    print_warnings(schedule + result.manifest.get("warnings", []))
+    if result.manifest.get("until_from_targets"):
+        err_console.print(
+            f"note: replications ran until {result.manifest['until']}, the latest inspection "
+            "the targets name (what follows cannot change its KPIs; --days or --until "
+            "sets another end)",
+            highlight=False,
+            soft_wrap=True,
+        )
     if as_json:
         print_json(result.to_dict())
         return
     console.print(front_table(result))
-    err_console.print(f"{result.manifest['claim']}", highlight=False)
+    err_console.print(result.manifest["claim"], highlight=False, soft_wrap=True)
     m = result.manifest
     err_console.print(
         f"wrote {result.out}/ in {m['timings']['wall_seconds']:.1f} s: {m['packages_simulated']} "
         f"of {m['candidate_packages']} packages simulated ({m['grid_packages']} in the grid), "
         f"{m['replications']} replications ({m['replications_resumed']} resumed)",
         highlight=False,
+        soft_wrap=True,
     )
 
 

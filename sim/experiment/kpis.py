@@ -57,39 +57,8 @@ def _stats(prefix: str, x: np.ndarray, suffix: str = "") -> dict[str, float]:
 
 
 def case_table(records: ReplicationRecords) -> dict[str, np.ndarray]:
-    """Police cases as columns (one row per case)."""
-    cases = records.cases
-    n = len(cases)
-
-    def col(attr: str, dtype=float) -> np.ndarray:
-        return np.fromiter((getattr(c, attr) for c in cases), dtype, n)
-
-    table = {
-        "id": col("id", np.int64),
-        "category": col("category", np.int32),
-        "true_risk": col("true_risk", np.int32),
-        "triaged_risk": col("triaged_risk", np.int32),
-        "referral_day": col("referral_day"),
-        "triage_day": col("triage_day"),
-        "allocated_day": col("allocated_day"),
-        "safeguarding_day": col("safeguarding_day"),
-        "warrant_needed_day": col("warrant_needed_day"),
-        "warrant_granted_day": col("warrant_granted_day"),
-        "warrant_executed_day": col("warrant_executed_day"),
-        "closed_day": col("closed_day"),
-        "untrained_officer": col("untrained_officer", bool),
-        "complex": col("complex", bool),
-        "evidence_lost": col("evidence_lost", bool),
-        "harm_events": col("harm_events", np.int64),
-        "custody_refused_bail": col("custody_refused_bail", bool),
-        "custody_in_cells": col("custody_in_cells", bool),
-        "custody_cell_hours": col("custody_cell_hours"),
-        "grade": np.array([c.grade for c in cases], dtype=object),
-        "force_grade": np.array([c.force_grade for c in cases], dtype=object),
-        "serious_concern": col("serious_concern", bool),
-        "rules_broken": np.array([";".join(c.rules_broken) for c in cases], dtype=object),
-    }
-    return table
+    """Police cases as columns (one row per case, in the order they were opened)."""
+    return records.case_table
 
 
 class _Window:
@@ -167,10 +136,12 @@ def _outcome_kpis(t: dict[str, np.ndarray], sc: Scenario, w: _Window) -> dict[st
     custody = w.inside(t["referral_day"]) & t["custody_refused_bail"]
     out["custody_cells_rate"] = _mean(t["custody_in_cells"][custody])
     out["custody_cell_hours_mean"] = _mean(t["custody_cell_hours"][custody & t["custody_in_cells"]])
-    rules_closed = t["rules_broken"][closed]
+    # each distinct combination of broken rules is split once, not once per case
+    combos, which = np.unique(t["rules_broken"][closed], return_inverse=True)
+    split = [set(c.split(";")) for c in combos]
     for rule in RULE_NAMES:
         if rule in sc.grading.rules:
-            broke = np.array([rule in r.split(";") for r in rules_closed], dtype=bool)
+            broke = np.array([rule in c for c in split], dtype=bool)[which.reshape(-1)]
             out[f"rule_{rule}_rate"] = _mean(broke)
     return out
 

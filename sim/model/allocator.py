@@ -155,7 +155,7 @@ class Allocator:
         """Match waiting cases with free slots: trained detectives first, then untrained
         officers for the cases that have waited long enough."""
         for group, queue in ((Group.TRAINED, self._waiting), (Group.UNTRAINED, self._eligible)):
-            while True:
+            while queue:
                 case = self._pop(queue)
                 if case is None:
                     break

@@ -13,8 +13,10 @@ A measure that changes the category's parameters takes effect from the next cand
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sim.model.blocks import sample
 from sim.model.case import Referral
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
@@ -27,20 +29,31 @@ WINDOW_DAYS = 30.0
 
 def rate_per_day(scenario: Scenario, category: str, day: float) -> float:
     """Referral rate of ``category`` at ``day``, referrals per day."""
+    return rate_function(scenario, category)(day)
+
+
+def rate_function(scenario: Scenario, category: str) -> Callable[[float], float]:
+    """:func:`rate_per_day` of one scenario and category as a function of the day, with the
+    parameters looked up once (the same arithmetic, so the same bits)."""
     cat = scenario.categories[category]
-    rate = (
-        cat.referrals_per_year
-        / DAYS_PER_YEAR
-        * (1.0 + cat.growth_rate_per_year) ** (day / DAYS_PER_YEAR)
-    )
-    if cat.seasonality_amplitude_rate:
-        phase = 2 * math.pi * (day - cat.seasonality_peak_day) / DAYS_PER_YEAR
-        rate *= 1.0 + cat.seasonality_amplitude_rate * math.cos(phase)
-    for surge in scenario.surges:
-        if surge.category in (None, category) and surge.start_day <= day < (
-            surge.start_day + surge.days
-        ):
-            rate *= surge.multiplier
+    base = cat.referrals_per_year / DAYS_PER_YEAR
+    growth = 1.0 + cat.growth_rate_per_year
+    amplitude, peak = cat.seasonality_amplitude_rate, cat.seasonality_peak_day
+    surges = [
+        (s.start_day, s.start_day + s.days, s.multiplier)
+        for s in scenario.surges
+        if s.category in (None, category)
+    ]
+
+    def rate(day: float) -> float:
+        r = base * growth ** (day / DAYS_PER_YEAR)
+        if amplitude:
+            r *= 1.0 + amplitude * math.cos(2 * math.pi * (day - peak) / DAYS_PER_YEAR)
+        for start, end, multiplier in surges:
+            if start <= day < end:
+                r *= multiplier
+        return r
+
     return rate
 
 
@@ -62,8 +75,8 @@ def arrival_process(model: Model, index: int):
     env = model.env
     name = model.category_names[index]
     rng = model.streams[f"arrivals:{name}"]
-    attrs = model.streams[f"referral:{name}"]
-    triage_rng = model.streams["triage"]
+    attrs = model.streams.uniforms(f"referral:{name}")
+    triage_stream = model.streams.blocks("triage")
     risk_levels = model.risk_names
     while env.now < model.end_day:
         scenario = model.scenario
@@ -75,25 +88,31 @@ def arrival_process(model: Model, index: int):
             continue
         cat = scenario.categories[name]
         mix = [cat.risk_mix[r] for r in risk_levels]
+        rate = rate_function(scenario, name)
+        hours = scenario.triage.hours
+        arrives = model.pathway.referral_arrives
+        log = model.cases.referral_log
         t = start
         while True:
             t += rng.exponential(1.0 / bound)
             if t >= window_end or model.scenario is not scenario:
                 break
-            if rng.random() * bound > rate_per_day(scenario, name, t):
+            if rng.random() * bound > rate(t):
                 continue
             yield env.timeout(t - env.now)
-            u = attrs.random(3)
-            risk = _pick(mix, u[0])
-            referral = Referral(
-                category=index,
-                true_risk=risk,
-                referral_day=env.now,
-                triage_hours=scenario.triage.hours.sample(triage_rng),
-                under_grade_draw=float(u[1]),
-                case_draw=float(u[2]),
+            u = attrs.take(3)
+            risk, now = _pick(mix, u[0]), env.now
+            arrives(
+                Referral(
+                    row=log.add(index, risk, now),
+                    category=index,
+                    true_risk=risk,
+                    referral_day=now,
+                    triage_hours=sample(hours, triage_stream),
+                    under_grade_draw=u[1],
+                    case_draw=u[2],
+                )
             )
-            model.pathway.referral_arrives(referral)
         if model.scenario is scenario:
             yield env.timeout(max(0.0, window_end - env.now))
         # else: a measure changed the parameters; the candidate drawn under the old bound is

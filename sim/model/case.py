@@ -20,17 +20,17 @@ NAN = float("nan")
 
 @dataclass(slots=True, eq=False)
 class Referral:
-    """A referral before and at triage (most end there)."""
+    """A referral waiting for triage (most end there); its record is a row of the
+    replication's :class:`~sim.model.referral_log.ReferralLog`, and the object is dropped
+    once triage has decided."""
 
+    row: int  # its row in the referral log
     category: int  # index into the scenario's categories
     true_risk: int  # index into the scenario's risk levels, 0 = highest
     referral_day: float
     triage_hours: float
     under_grade_draw: float  # uniform: under-graded if below the under-grading chance
     case_draw: float  # uniform: triage keeps the case if below case_rate
-    triaged_risk: int = -1
-    triage_day: float = NAN
-    is_case: bool = False
 
 
 class CaseDraws(NamedTuple):

@@ -1,17 +1,24 @@
 """The case book: every referral and case of a replication, from opening to grading.
 
 Opening a case draws its attributes and work from the category's named streams; closing it
-grades it by the scenario's rules. The book also keeps the count of open cases by stage,
-which the time series and the stability check read.
+grades it by the scenario's rules and writes it to compact columns
+(:class:`~sim.model.case_columns.ClosedCases`). Case objects are kept only while open or
+while an inspection still to come may sample them (its look-back window), so memory stays
+flat over long horizons. The book also keeps the count of open cases by stage, which the
+time series and the stability check read.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from sim.model.case import Case, CaseDraws, Referral
+from sim.model.blocks import BlockStream, UniformBlocks, sample
+from sim.model.case import Case, CaseDraws
+from sim.model.case_columns import ClosedCases
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
+from sim.model.referral_log import ReferralLog
 from sim.scenario.schema import BacklogEntry
 
 if TYPE_CHECKING:
@@ -21,8 +28,12 @@ if TYPE_CHECKING:
 class CaseBook:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.referrals: list[Referral] = []
-        self.opened: list[Case] = []  # every case opened, in order
+        self.referral_log = ReferralLog()
+        # open cases, and closed ones an inspection still to come may sample; in id order
+        self.opened: list[Case] = []
+        self.closed = ClosedCases()
+        self._closed_since_prune = 0
+        self._case_streams: dict[int, tuple[UniformBlocks, BlockStream, BlockStream]] = {}
         self.in_triage = 0
         self._by_stage = [0] * len(Stage)
         self._next_id = 0
@@ -50,7 +61,8 @@ class CaseBook:
         scenario = model.scenario
         name = model.category_names[category]
         cat = scenario.categories[name]
-        d = CaseDraws.draw(model.streams[f"case:{name}"])
+        uniforms, work, external = self._streams_of(category)
+        d = CaseDraws(*uniforms.take(len(CaseDraws._fields)))
         case = Case(
             id=self._next_id,
             category=category,
@@ -68,11 +80,10 @@ class CaseBook:
             evidence_draw=d.evidence,
             force_grade_draw=d.force_grade,
         )
-        work = model.streams[f"work:{name}"]
-        case.safeguarding_hours = cat.safeguarding_hours.sample(work)
-        case.application_hours = scenario.warrants.application_hours.sample(work)
-        case.investigation_hours = cat.investigation_hours.sample(work)
-        case.external_wait_days = cat.external_wait_days.sample(model.streams[f"external:{name}"])
+        case.safeguarding_hours = sample(cat.safeguarding_hours, work)
+        case.application_hours = sample(scenario.warrants.application_hours, work)
+        case.investigation_hours = sample(cat.investigation_hours, work)
+        case.external_wait_days = sample(cat.external_wait_days, external)
         if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
             custody = model.streams[f"custody:{name}"]
             case.custody_refused_bail = True
@@ -82,6 +93,17 @@ class CaseBook:
         self._next_id += 1
         self.opened.append(case)
         return case
+
+    def _streams_of(self, category: int) -> tuple[UniformBlocks, BlockStream, BlockStream]:
+        """The category's streams of case draws, officers' work and external waits."""
+        streams = self._case_streams.get(category)
+        if streams is None:
+            name = self.model.category_names[category]
+            s = self.model.streams
+            streams = (s.uniforms(f"case:{name}"), s.blocks(f"work:{name}"),
+                       s.blocks(f"external:{name}"))  # fmt: skip
+            self._case_streams[category] = streams
+        return streams
 
     def load_backlog(self) -> None:
         """Open cases at day 0: waiting for an officer, or already with one.
@@ -123,3 +145,19 @@ class CaseBook:
         case.rules_broken = tuple(rules)
         case.grade, case.serious_concern = grade(rules, scenario)
         case.force_grade = force_grade(case.grade, case.force_grade_draw, scenario)
+        self.closed.add(case)
+        self._closed_since_prune += 1
+        if self._closed_since_prune > max(1000, len(self.opened) // 2):
+            self.prune()
+
+    def prune(self) -> None:
+        """Drop the objects of closed cases no inspection still to come can sample (their
+        rows are in :attr:`closed`)."""
+        model = self.model
+        now = model.env.now
+        keep_from = min(
+            (i.day - i.lookback_days for i in model.base_scenario.inspections if i.day >= now),
+            default=math.inf,
+        )
+        self.opened = [c for c in self.opened if c.is_open or c.referral_day >= keep_from]
+        self._closed_since_prune = 0

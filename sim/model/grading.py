@@ -24,43 +24,61 @@ def _elapsed(start: float, end: float, as_of_day: float) -> float:
     return end - start
 
 
+def _targets(scenario: Scenario) -> list[tuple[float | None, ...]]:
+    """Per risk level, ``factor × target`` (days) of each delay rule in the scenario (None
+    when the rule is not used), computed once per scenario object."""
+    global _cache
+    cached = _cache  # one read: another thread may swap it meanwhile
+    if cached[0] is scenario:
+        return cached[1]
+    rules = scenario.grading.rules
+    names = ("late_triage", "late_allocation", "late_safeguarding", "late_warrant")
+    out = []
+    for risk in scenario.risk_levels.values():
+        targets = (
+            risk.triage_target_hours / HOURS_PER_DAY,
+            risk.allocation_target_days,
+            risk.safeguarding_target_days,
+            risk.warrant_target_days,
+            risk.investigation_target_days,
+        )
+        limits = tuple(
+            rules[name].factor * target if name in rules else None
+            for name, target in zip((*names, "late_investigation"), targets, strict=True)
+        )
+        out.append(limits)
+    _cache = (scenario, out)
+    return out
+
+
+_cache: tuple = (None, [])  # (scenario, its targets): the last scenario asked about
+
+
 def broken_rules(case: Case, scenario: Scenario, as_of_day: float) -> list[str]:
     """Names of the grading rules ``case`` breaks, judged at ``as_of_day``."""
     rules = scenario.grading.rules
-    risk = list(scenario.risk_levels.values())[case.true_risk]
+    triage, allocation, safeguarding, warrant, investigation = _targets(scenario)[case.true_risk]
     broken: list[str] = []
-
-    def late(rule: str, days: float, target_days: float) -> None:
-        r = rules.get(rule)
-        if r is not None and days > r.factor * target_days:
-            broken.append(rule)
-
-    late(
-        "late_triage",
-        _elapsed(case.referral_day, case.triage_day, as_of_day),
-        risk.triage_target_hours / HOURS_PER_DAY,
-    )
-    late(
-        "late_allocation",
-        _elapsed(case.referral_day, case.allocated_day, as_of_day),
-        risk.allocation_target_days,
-    )
-    late(
-        "late_safeguarding",
-        _elapsed(case.referral_day, case.safeguarding_day, as_of_day),
-        risk.safeguarding_target_days,
-    )
-    if case.needs_warrant and not math.isnan(case.warrant_needed_day):
-        late(
-            "late_warrant",
-            _elapsed(case.warrant_needed_day, case.warrant_granted_day, as_of_day),
-            risk.warrant_target_days,
-        )
-    late(
-        "late_investigation",
-        _elapsed(case.referral_day, case.closed_day, as_of_day),
-        risk.investigation_target_days,
-    )
+    referred = case.referral_day
+    if triage is not None and _elapsed(referred, case.triage_day, as_of_day) > triage:
+        broken.append("late_triage")
+    if allocation is not None and _elapsed(referred, case.allocated_day, as_of_day) > allocation:
+        broken.append("late_allocation")
+    if (
+        safeguarding is not None
+        and _elapsed(referred, case.safeguarding_day, as_of_day) > safeguarding
+    ):
+        broken.append("late_safeguarding")
+    needed = case.warrant_needed_day
+    if (
+        warrant is not None
+        and case.needs_warrant
+        and not math.isnan(needed)
+        and _elapsed(needed, case.warrant_granted_day, as_of_day) > warrant
+    ):
+        broken.append("late_warrant")
+    if investigation is not None and _elapsed(referred, case.closed_day, as_of_day) > investigation:
+        broken.append("late_investigation")
     allocated = not math.isnan(case.allocated_day) and case.allocated_day <= as_of_day
     if "untrained_complex" in rules and case.complex and allocated and case.untrained_officer:
         broken.append("untrained_complex")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.case_columns import TABLE_COLUMNS
 from sim.model.enums import Stage
 from sim.model.inspection import run_inspection
 from sim.model.records import ReplicationRecords
@@ -68,45 +69,37 @@ class Observer:
     # the end of the run -----------------------------------------------------------------
     def records(self) -> ReplicationRecords:
         model = self.model
+        book = model.cases
+        still_open = [c for c in book.opened if c.is_open]
+        table, at_large = book.closed.table(still_open)
+        table = self._with_harm(table, at_large)
         return ReplicationRecords(
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,
             end_day=model.end_day,
-            referrals=self._referral_arrays(),
-            cases=model.cases.opened,
+            referrals=book.referral_log.arrays(),
+            case_table=table,
+            at_large=at_large,
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},
             inspections=self.inspections,
             trained_busy_days=model.workforce.trained_busy_days,
             trained_available_days=model.workforce.trained_days_in_window(),
-            harm_events=self._harm_in_window(),
+            harm_events=int(table["harm_events"].sum()),
         )
 
-    def _harm_in_window(self) -> int:
-        """Further harm while suspects were at large, drawn from exposure inside the window."""
+    def _with_harm(self, table: dict[str, np.ndarray], at_large: np.ndarray) -> dict:
+        """The case table with ``harm_events``: further harm while suspects were at large,
+        drawn in case order from each one's exposure (days) inside the measured period."""
         model = self.model
+        harm = np.zeros(at_large.size, np.int64)
         rate = model.scenario.hazards.harm_per_day
-        if rate <= 0:
-            return 0
-        rng = model.streams["harm"]
-        total = 0
-        for case in model.cases.opened:
-            if not case.at_large:
-                continue
-            end = case.safeguarding_day if not math.isnan(case.safeguarding_day) else model.end_day
-            exposure = min(end, model.end_day) - max(case.referral_day, model.warmup_day)
-            if exposure > 0:
-                case.harm_events = int(rng.poisson(rate * exposure))
-                total += case.harm_events
-        return total
-
-    def _referral_arrays(self) -> dict[str, np.ndarray]:
-        refs = self.model.cases.referrals
-        n = len(refs)
-        return {
-            "category": np.fromiter((r.category for r in refs), np.int32, n),
-            "true_risk": np.fromiter((r.true_risk for r in refs), np.int32, n),
-            "triaged_risk": np.fromiter((r.triaged_risk for r in refs), np.int32, n),
-            "referral_day": np.fromiter((r.referral_day for r in refs), float, n),
-            "triage_day": np.fromiter((r.triage_day for r in refs), float, n),
-            "is_case": np.fromiter((r.is_case for r in refs), bool, n),
-        }
+        if rate > 0:
+            rng = model.streams["harm"]
+            for i in np.flatnonzero(at_large).tolist():
+                safeguarded = float(table["safeguarding_day"][i])
+                end = safeguarded if not math.isnan(safeguarded) else model.end_day
+                referred = float(table["referral_day"][i])
+                exposure = min(end, model.end_day) - max(referred, model.warmup_day)
+                if exposure > 0:
+                    harm[i] = int(rng.poisson(rate * exposure))
+        return {name: harm if name == "harm_events" else table[name] for name in TABLE_COLUMNS}

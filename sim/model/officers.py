@@ -63,7 +63,11 @@ class Officer:
 
     @property
     def has_free_slot(self) -> bool:
-        return self.active and len(self.held) < self.caseload_cap
+        if not self.active:
+            return False
+        officers = self.model.scenario.officers
+        g = officers.trained if self.group is Group.TRAINED else officers.untrained
+        return len(self.held) < g.caseload_cap
 
     def lapse_rate(self) -> float:
         """Practice-failure chance before caseload: the group's rate, or, while the officer is
@@ -81,7 +85,8 @@ class Officer:
 
     def hours_per_day(self) -> float:
         """Productive casework hours a day now, after abstraction and course time."""
-        g = self.settings
+        officers = self.model.scenario.officers
+        g = officers.trained if self.group is Group.TRAINED else officers.untrained
         rate = g.productive_hours_per_day * (1.0 - g.abstraction_rate)
         if self.trainee:
             rate *= 1.0 - self.model.scenario.workforce.training.time_away_rate
@@ -89,10 +94,11 @@ class Officer:
 
     def give(self, case: Case, chunk: Chunk) -> None:
         """Queue a chunk of work on a held case."""
-        key = (case.triaged_risk, int(chunk), case.referral_day, next(self._order))
-        heapq.heappush(self._ready, (*key, case, chunk))
-        if self._wakeup is not None and not self._wakeup.triggered:
-            self._wakeup.succeed()
+        entry = (case.triaged_risk, int(chunk), case.referral_day, next(self._order), case, chunk)
+        heapq.heappush(self._ready, entry)
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.triggered:
+            wakeup.succeed()
 
     def take_back_cases(self) -> list[Case]:
         """Leave: hand back every held case not being worked on right now."""
@@ -107,18 +113,21 @@ class Officer:
         return returned
 
     def _work(self):
-        env = self.model.env
+        model = self.model
+        env, ready = model.env, self._ready
         while self.active:
-            if not self._ready:
+            if not ready:
                 self._wakeup = env.event()
                 yield self._wakeup
                 self._wakeup = None
                 continue
-            *_, case, chunk = heapq.heappop(self._ready)
-            if case.chunk_hours_left != case.chunk_hours_left:  # nan: chunk not started
-                case.chunk_hours_left = case.hours(chunk)
-            hours = case.chunk_hours_left
-            session = self.model.scenario.officers.work_session_hours
+            entry = heapq.heappop(ready)
+            case, chunk = entry[4], entry[5]
+            left = case.chunk_hours_left
+            if left != left:  # nan: chunk not started
+                left = case.chunk_hours_left = case.hours(chunk)
+            hours = left
+            session = model.scenario.officers.work_session_hours
             if session is not None:
                 hours = min(hours, session)
             start = self.session_start = env.now
@@ -127,14 +136,14 @@ class Officer:
                 yield env.timeout(hours / self.hours_per_day())
             self.working_on = None
             if self.group is Group.TRAINED:  # only detectives' time is counted
-                self.model.workforce.record_work(start, env.now)
+                model.workforce.record_work(start, env.now)
             case.chunk_hours_left -= hours
             if case.chunk_hours_left > _DONE:
                 if self.active and case in self.held:
                     # a work session ended: back in the queue, so higher-priority work goes first
                     self.give(case, chunk)
                 else:  # the officer left mid-chunk: the next officer does the rest
-                    self.model.pathway.continue_case(case)
+                    model.pathway.continue_case(case)
                 continue
             case.chunk_hours_left = float("nan")
-            self.model.pathway.chunk_done(case, chunk, self)
+            model.pathway.chunk_done(case, chunk, self)

@@ -38,9 +38,7 @@ class Pathway:
 
     # 1. triage ---------------------------------------------------------------------------
     def referral_arrives(self, referral: Referral) -> None:
-        book = self.model.cases
-        book.referrals.append(referral)
-        book.in_triage += 1
+        self.model.cases.in_triage += 1
         days = referral.triage_hours / HOURS_PER_DAY
         self.model.pools.triage.submit(referral.true_risk, days, lambda: self._triaged(referral))
 
@@ -53,20 +51,20 @@ class Pathway:
 
     def _triaged(self, referral: Referral) -> None:
         model = self.model
-        model.cases.in_triage -= 1
-        referral.triage_day = model.env.now
+        book = model.cases
+        book.in_triage -= 1
+        now = model.env.now
         risk = referral.true_risk
         lowest = len(model.risk_names) - 1
         if referral.under_grade_draw < self.under_grade_chance() and risk < lowest:
             risk += 1
-        referral.triaged_risk = risk
         category = model.scenario.categories[model.category_names[referral.category]]
-        if referral.case_draw < category.case_rate[model.risk_names[risk]]:
-            referral.is_case = True
-            case = model.cases.open_case(
-                referral.category, referral.true_risk, risk, referral.referral_day
-            )
-            case.triage_day = referral.triage_day
+        is_case = referral.case_draw < category.case_rate[model.risk_names[risk]]
+        book.referral_log.triaged(referral.row, risk, now, is_case)
+        if is_case:
+            r = referral
+            case = book.open_case(r.category, r.true_risk, risk, r.referral_day)
+            case.triage_day = now
             model.allocator.enqueue(case)
             model.allocator.allocate()
 

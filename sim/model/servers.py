@@ -53,13 +53,15 @@ class ServerPool:
         return done
 
     def _start_waiting(self) -> None:
-        while self._queue and self.busy < self._capacity:
-            _, _, service_days, on_done = heapq.heappop(self._queue)
+        queue, timeout = self._queue, self.env.timeout
+        while queue and self.busy < self._capacity:
+            _, _, service_days, on_done = heapq.heappop(queue)
             self.busy += 1
-            done = self.env.timeout(service_days)
-            done.callbacks.append(lambda _ev, cb=on_done: self._finish(cb))
+            done = timeout(service_days)
+            done.on_done = on_done  # read by _finish: no closure per job
+            done.callbacks.append(self._finish)
 
-    def _finish(self, on_done: Callable[[], None]) -> None:
+    def _finish(self, event: simpy.Event) -> None:
         self.busy -= 1
-        on_done()
+        event.on_done()
         self._start_waiting()

@@ -13,6 +13,8 @@ import zlib
 
 import numpy as np
 
+from sim.model.blocks import BlockStream, UniformBlocks
+
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     """The ``SeedSequence`` of replication ``replication`` of a run seeded with ``seed``."""
@@ -25,6 +27,7 @@ class Streams:
     def __init__(self, seed_sequence: np.random.SeedSequence) -> None:
         self._root = seed_sequence
         self._streams: dict[str, np.random.Generator] = {}
+        self._blocks: dict[str, BlockStream | UniformBlocks] = {}
 
     def __getitem__(self, name: str) -> np.random.Generator:
         rng = self._streams.get(name)
@@ -34,3 +37,20 @@ class Streams:
             rng = np.random.Generator(np.random.PCG64(child))
             self._streams[name] = rng
         return rng
+
+    def blocks(self, name: str) -> BlockStream:
+        """The stream ``name`` handing out variates from blocks (see :mod:`sim.model.blocks`);
+        every draw from that stream must then go through it."""
+        stream = self._blocks.get(name)
+        if stream is None:
+            stream = self._blocks[name] = BlockStream(self[name])
+        assert isinstance(stream, BlockStream)
+        return stream
+
+    def uniforms(self, name: str) -> UniformBlocks:
+        """The stream ``name`` handing out uniforms a fixed number at a time, from blocks."""
+        stream = self._blocks.get(name)
+        if stream is None:
+            stream = self._blocks[name] = UniformBlocks(self[name])
+        assert isinstance(stream, UniformBlocks)
+        return stream

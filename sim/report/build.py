@@ -10,6 +10,7 @@ from sim.errors import InputError
 from sim.report.document import Report
 from sim.report.inputs import comparison_runs, folder_kind, read_csv_rows, read_json, read_run
 from sim.report.sections_analyses import (
+    SweepDesign,
     calibration_report,
     comparison_report,
     sweep_report,
@@ -43,16 +44,25 @@ def build_report(
                 "only (from sim run), the baseline first"
             )
         comparison = compare([str(p) for p in paths])
-        return comparison_report(comparison, [read_run(p) for p in paths], sup, base)
+        runs = [read_run(p) for p in paths]
+        for run, s in zip(runs, comparison["scenarios"], strict=True):
+            run.name = s["label"]
+        return comparison_report(comparison, runs, sup, base)
     path, kind = paths[0], kinds[0]
     if kind == "results":
         return results_report(read_run(path), sup, base)
     if kind == "comparison":
         comparison = read_json(path / "comparison.json")
-        return comparison_report(comparison, comparison_runs(comparison, base), sup, base)
+        manifest = read_json(path / "manifest.json") if (path / "manifest.json").is_file() else {}
+        runs = comparison_runs(comparison, base, manifest)
+        return comparison_report(comparison, runs, sup, base)
     if kind == "sweep":
         manifest = read_json(path / "manifest.json")
         rows = read_csv_rows(path / "sensitivity.csv")
-        return sweep_report(manifest, rows, load_scenario(path / "scenario.yaml"), base)
+        design = SweepDesign(
+            read_csv_rows(path / "points.csv"),
+            read_csv_rows(path / "summary.csv") if (path / "summary.csv").is_file() else [],
+        )
+        return sweep_report(manifest, rows, design, load_scenario(path / "scenario.yaml"), base)
     doc = read_json(path / "calibration.json")
     return calibration_report(doc, read_csv_rows(path / "calibration.csv"))

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.report.numbers import hidden
 from sim.report.plotting import Figure, new_figure, style
+from sim.report.suppress import Suppression
 
 HEADLINE_KPIS = (
     "allocation_days_mean",
@@ -50,10 +52,35 @@ def _rows_by(comparison: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
     return {(r["scenario"], r["kpi"]): r for r in comparison.get("comparisons", [])}
 
 
-def forest_figure(comparison: dict[str, Any]) -> Figure | None:
-    """Each scenario's change from the baseline in % of the baseline mean, 95% intervals."""
+def cases_opened(comparison: dict[str, Any]) -> dict[str, float | None]:
+    """Each scenario's mean number of cases opened (the base of its shares), by label."""
+    return {
+        s["label"]: (s["kpis"].get("cases_opened") or {}).get("mean")
+        for s in comparison.get("scenarios", [])
+    }
+
+
+def suppressed(comparison: dict[str, Any], sup: Suppression) -> set[tuple[str, str]]:
+    """``(scenario, kpi)`` of the comparison rows whose baseline or scenario value is
+    hidden (so is the difference between them)."""
+    if not sup.active:
+        return set()
+    bases = cases_opened(comparison)
+    base = bases.get(comparison["baseline"])
+    return {
+        (r["scenario"], r["kpi"])
+        for r in comparison.get("comparisons", [])
+        if hidden(r["baseline_mean"], r["kpi"], sup, base)
+        or hidden(r["mean"], r["kpi"], sup, bases.get(r["scenario"]))
+    }
+
+
+def forest_figure(comparison: dict[str, Any], sup: Suppression) -> Figure | None:
+    """Each scenario's change from the baseline in % of the baseline mean, 95% intervals;
+    suppressed values are left out."""
     kpis = chosen_kpis(comparison)
     rows = _rows_by(comparison)
+    gone = suppressed(comparison, sup)
     arms = [s["label"] for s in comparison["scenarios"] if not s.get("baseline")]
     if not kpis or not arms:
         return None
@@ -63,7 +90,7 @@ def forest_figure(comparison: dict[str, Any]) -> Figure | None:
         st = style(j)
         for i, kpi in enumerate(kpis):
             rel = _relative(rows.get((arm, kpi), {}))
-            if rel is None:
+            if rel is None or (arm, kpi) in gone:
                 continue
             mid, low, high = (float(np.clip(v * 100, -CLIP, CLIP)) for v in rel)
             y = i + (j - (len(arms) - 1) / 2) * step
@@ -82,7 +109,8 @@ def forest_figure(comparison: dict[str, Any]) -> Figure | None:
     ax.set_xlabel(
         f"change from {comparison['baseline']} (% of the baseline mean, 95% CI; cut at ±200%)"
     )
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     fig.tight_layout()
     alt = (
         f"Forest plot: for {len(kpis)} KPIs, the change of {', '.join(arms)} from the "
@@ -92,10 +120,12 @@ def forest_figure(comparison: dict[str, Any]) -> Figure | None:
     return Figure("forest", "Differences from the baseline", alt, fig)
 
 
-def matrix_figure(comparison: dict[str, Any]) -> Figure | None:
-    """Scenario × KPI grid: change in %, shaded by size, with the verdict written in."""
+def matrix_figure(comparison: dict[str, Any], sup: Suppression) -> Figure | None:
+    """Scenario × KPI grid: change in %, shaded by size, with the verdict written in
+    (``suppressed`` where a value is hidden)."""
     kpis = chosen_kpis(comparison)
     rows = _rows_by(comparison)
+    gone = suppressed(comparison, sup)
     arms = [s["label"] for s in comparison["scenarios"] if not s.get("baseline")]
     if not kpis or not arms:
         return None
@@ -105,6 +135,9 @@ def matrix_figure(comparison: dict[str, Any]) -> Figure | None:
         for k, kpi in enumerate(kpis):
             row = rows.get((arm, kpi), {})
             rel = _relative(row)
+            if (arm, kpi) in gone:
+                ax.text(k, a, "suppressed", ha="center", va="center", fontsize=5)
+                continue
             if rel is None:
                 continue
             grid[a, k] = rel[0]

@@ -9,11 +9,12 @@ from sim.report.plotting import HATCHES, Figure, new_figure, percent_axis
 from sim.report.suppress import Suppression
 
 STAGE_WAITS = (
-    ("triage_days_mean", "triage (mean)", "triage_target_hours", 1 / 24),
-    ("allocation_days_mean", "allocation (mean)", "allocation_target_days", 1.0),
-    ("safeguarding_days_mean", "first safeguarding (mean)", "safeguarding_target_days", 1.0),
-    ("warrant_days_mean", "warrant (mean)", "warrant_target_days", 1.0),
+    ("triage_days", "triage", "triage_target_hours", 1 / 24),
+    ("allocation_days", "allocation", "allocation_target_days", 1.0),
+    ("safeguarding_days", "first safeguarding", "safeguarding_target_days", 1.0),
+    ("warrant_days", "warrant", "warrant_target_days", 1.0),
 )
+STAGE_STATS = (("mean", "o", "mean"), ("p90", "s", "90th percentile"), ("p95", "D", "95th pct."))
 TARGET_MARKERS = ("v", "s", "^")
 STATS = (("mean", "mean"), ("p90", "90th percentile"), ("p95", "95th percentile"))
 GRADES = (
@@ -79,28 +80,48 @@ def _risk_bars(ax, run: RunInput) -> list[str]:
 
 def _stage_dots(ax, run: RunInput) -> None:
     levels = list(run.scenario.risk_levels)
-    rows = [(k, label, attr, scale) for k, label, attr, scale in STAGE_WAITS if run.kpi(k)]
-    for y, (kpi, _label, attr, scale) in enumerate(rows):
-        k = run.kpi(kpi)
-        if k.get("mean") is None:
-            continue
-        mean, lo, hi = _interval(k)
-        ax.errorbar([mean], [y], xerr=[[lo], [hi]], fmt="o", color="black", capsize=3)
+    rows = [w for w in STAGE_WAITS if run.kpi(f"{w[0]}_mean")]
+    seen: set[str] = set()
+
+    def once(label: str) -> str | None:  # each legend entry once, where first drawn
+        if label in seen:
+            return None
+        seen.add(label)
+        return label
+
+    for y, (prefix, _label, attr, scale) in enumerate(rows):
+        for j, (stat, marker, name) in enumerate(STAGE_STATS):
+            k = run.kpi(f"{prefix}_{stat}")
+            if not k or k.get("mean") is None:
+                continue
+            mean, lo, hi = _interval(k)
+            ax.errorbar(
+                [mean],
+                [y + (j - 1) * 0.18],
+                xerr=[[lo], [hi]],
+                fmt=marker,
+                markersize=4,
+                color="black",
+                capsize=2,
+                label=once(name),
+            )
         for j, lv in enumerate(levels):
-            target = getattr(run.scenario.risk_levels[lv], attr) * scale
+            target = getattr(run.scenario.risk_levels[lv], attr, None)
+            if target is None:
+                continue
             ax.scatter(
-                [target],
+                [target * scale],
                 [y],
                 marker=TARGET_MARKERS[j % 3],
-                s=30,
+                s=40,
                 color="#666666",
                 facecolors="none",
-                label=f"target, {lv} risk" if y == 0 else None,
+                label=once(f"target, {lv} risk"),
             )
     ax.set_yticks(range(len(rows)), [r[1] for r in rows])
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlim(left=0)
-    ax.set_xlabel("days (log scale); dots: mean with 95% interval")
+    ax.set_xlabel("days (log scale), 95% intervals")
     ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.25), ncols=3)
 
 
@@ -115,8 +136,9 @@ def waits_figure(run: RunInput) -> Figure | None:
     alt = (
         "Left: bar chart of days to allocation by risk level (mean, 90th and 95th "
         "percentiles, hatched, with 95% intervals) with the target as a thick black dash. "
-        "Right: mean wait at each stage in days on a log scale with 95% intervals, grey "
-        "open markers (triangle down, square, triangle up) at each risk level's target."
+        "Right: the wait at each stage in days on a log scale, its mean (circle), 90th "
+        "(square) and 95th (diamond) percentiles with 95% intervals, and grey open markers "
+        "(triangle down, square, triangle up) at each risk level's target."
     )
     return Figure("waits", "Waiting times against targets", alt, fig)
 

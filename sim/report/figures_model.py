@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from sim.report.numbers import quantity
 from sim.report.plotting import Figure, new_figure
 from sim.scenario import Scenario
 
@@ -34,7 +35,9 @@ def _stages(sc: Scenario) -> list[tuple[str, str]]:
 
 
 def _fallback(days: float | None) -> str:
-    return "no untrained\nfallback" if days is None else f"untrained after\n{days:g} days"
+    return (
+        "no untrained\nfallback" if days is None else f"untrained after\n{quantity(days, 'days')}"
+    )
 
 
 def pathway_figure(sc: Scenario) -> Figure:

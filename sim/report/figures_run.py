@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.report.inputs import RunInput
+from sim.report.numbers import quantity
 from sim.report.plotting import (
     Figure,
     date_axis,
@@ -15,6 +16,7 @@ from sim.report.plotting import (
     to_dates,
 )
 from sim.report.suppress import Suppression
+from sim.stats.paired import wilson_interval
 
 STAGES = ("triage", "allocation", "investigation", "warrant", "external")
 STAFF = (
@@ -69,9 +71,9 @@ def backlog_figure(run: RunInput, sup: Suppression) -> Figure | None:
     reps = run.folder.manifest.get("replications")
     alt = (
         f"Line chart of open cases by stage ({', '.join(drawn)}) from {start} over "
-        f"{run.scenario.run.warmup_days + run.scenario.run.horizon_days:g} days, mean of {reps} "
-        "replications with shaded 95% bands; dashed vertical lines mark measures, dotted "
-        "lines inspections; the grey area is the warm-up."
+        f"{quantity(run.scenario.run.warmup_days + run.scenario.run.horizon_days, 'days')}, "
+        f"mean of {quantity(reps or 0, 'replications')} with shaded 95% bands; dashed "
+        "vertical lines mark measures, dotted lines inspections; the grey area is the warm-up."
     )
     return Figure("open-cases", "Open cases by stage over time", alt, fig)
 
@@ -118,30 +120,60 @@ def inspection_points(run: RunInput, grade: str, sup: Suppression) -> list[tuple
     return points
 
 
+def sampling_interval(share: float, sample_size: int) -> tuple[float, float]:
+    """The 95% Wilson interval of a share found in one audit of ``sample_size`` cases: how
+    far a single inspection's finding can fall from the simulated share by sampling alone."""
+    w = wilson_interval(round(share * sample_size), sample_size)
+    return float(w["ci_low"]), float(w["ci_high"])
+
+
+def _inspection_line(ax, run: RunInput, pts: list[tuple], i: int, offset: float) -> None:
+    start = run.scenario.run.start_date
+    sizes = {insp.name: insp.sample_size for insp in run.scenario.inspections}
+    days, names, mean, low, high = (np.array(c) for c in zip(*pts, strict=True))
+    when = to_dates(start, days.astype(float) + offset)
+    mean, low, high = (a.astype(float) for a in (mean, low, high))
+    st = style(i)
+    audit = np.array([sampling_interval(m, sizes[n]) for m, n in zip(mean, names, strict=True)])
+    ax.vlines(
+        when,
+        audit[:, 0],
+        audit[:, 1],
+        color=st["color"],
+        linewidth=7,
+        alpha=0.2,
+        label="one audit's sampling interval" if i == 0 else None,
+    )
+    err = np.vstack([np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)])
+    ax.errorbar(when, mean, yerr=err, capsize=3, label=run.label, **st)
+
+
 def inspection_figure(runs: list[RunInput], sup: Suppression) -> Figure | None:
-    """Substandard share at every inspection date, one line per scenario, 95% intervals."""
+    """Substandard share at every inspection date, one line per scenario: the mean across
+    replications with its 95% interval, and the 95% Wilson interval of one audit of the
+    inspection's sample size around it (sampling alone)."""
     lines = [(run, inspection_points(run, "substandard", sup)) for run in runs]
     lines = [(run, pts) for run, pts in lines if pts]
     if not lines:
         return None
-    fig, ax = new_figure(height_in=3.2)
+    fig, ax = new_figure(height_in=3.4)
     start = lines[0][0].scenario.run.start_date
+    days = [p[0] for _, pts in lines for p in pts]
+    pad = max(30.0, (max(days) - min(days)) * 0.08)
     for i, (run, pts) in enumerate(lines):
-        days, _, mean, low, high = (np.array(c) for c in zip(*pts, strict=True))
-        when = to_dates(start, days.astype(float))
-        mean, low, high = (a.astype(float) for a in (mean, low, high))
-        err = np.vstack([np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)])
-        st = style(i)
-        ax.errorbar(when, mean, yerr=err, capsize=3, label=run.label, **st)
+        _inspection_line(ax, run, pts, i, (i - (len(lines) - 1) / 2) * pad * 0.2)
+    ax.set_xlim(*to_dates(start, [min(days) - pad, max(days) + pad]))
     ax.axhline(0.5, color="#999999", linewidth=0.8, linestyle="--")
     ax.set_ylim(0, 1)
     percent_axis(ax)
     ax.set_ylabel("audited cases graded substandard (%)")
     date_axis(ax, start)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="best")
     names = ", ".join(run.label for run, _ in lines)
     alt = (
-        f"Substandard share of audited cases at each inspection date for {names}, "
-        "with 95% confidence intervals across replications; a dashed line marks 50%."
+        f"Substandard share of audited cases at each inspection date, one line per scenario "
+        f"({names}): the mean across replications with its 95% confidence interval (capped "
+        "bars) and, shaded behind it, the 95% Wilson interval of a single audit of that "
+        "inspection's sample size; a dashed line marks 50%."
     )
     return Figure("inspections", "Inspection results over time", alt, fig)

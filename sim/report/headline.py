@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim.report.inputs import RunInput
-from sim.report.numbers import date_of, shown, with_ci
+from sim.report.numbers import date_of, quantity, shown, with_ci
 from sim.report.suppress import Suppression
 from sim.stats.stability import warning_text
 
@@ -34,8 +35,9 @@ def run_scale(run: RunInput) -> str:
     r = run.scenario.run
     reps = run.folder.manifest.get("replications", len(run.folder.rows))
     return (
-        f"{reps} replications of {date_of(r.start_date, r.warmup_days)} to "
-        f"{date_of(r.start_date, r.warmup_days + r.horizon_days)} ({r.horizon_days:g} days "
+        f"{quantity(reps, 'replications')} of {date_of(r.start_date, r.warmup_days)} to "
+        f"{date_of(r.start_date, r.warmup_days + r.horizon_days)} "
+        f"({quantity(r.horizon_days, 'days')} "
         f"measured after a {r.warmup_days:g}-day warm-up from {date_of(r.start_date, 0)}), "
         f"seed {run.folder.manifest.get('seed')}."
     )
@@ -52,7 +54,7 @@ def run_warnings(run: RunInput) -> list[str]:
     reps = int(run.folder.manifest.get("replications", len(run.folder.rows)))
     if reps < FEW_REPLICATIONS:
         out.append(
-            f"Only {reps} replications: too few for a verdict; the intervals are wide "
+            f"Only {quantity(reps, 'replications')}: too few for a verdict; the intervals are wide "
             f"(use --reps {FEW_REPLICATIONS * 2} or more)."
         )
     r = run.scenario.run
@@ -66,8 +68,8 @@ def run_warnings(run: RunInput) -> list[str]:
     w = extra.get("warmup") or {}
     if w.get("suggested_days") is not None and w["suggested_days"] > w.get("used_days", 0):
         out.append(
-            f"The warm-up used ({w['used_days']:g} days) is shorter than the "
-            f"{w['suggested_days']:g} days {w.get('method', '')} suggests."
+            f"The warm-up used ({quantity(w['used_days'], 'days')}) is shorter than the "
+            f"{quantity(w['suggested_days'], 'days')} {w.get('method', '')} suggests."
         )
     return out
 
@@ -81,7 +83,7 @@ def run_headline(run: RunInput, sup: Suppression) -> Headline:
     if insp is not None:
         rate = shown(run.kpi(f"{insp.name}_substandard_rate"), "x_rate", sup, insp.sample_size)
         sentences.append(
-            f"At the {_inspection_words(insp.name)} on {date_of(sc.run.start_date, insp.day)}, "
+            f"At the {inspection_words(insp.name)} on {date_of(sc.run.start_date, insp.day)}, "
             f"{rate} of the {insp.sample_size} audited cases are graded substandard."
         )
     top = next(iter(sc.risk_levels))
@@ -90,7 +92,7 @@ def run_headline(run: RunInput, sup: Suppression) -> Headline:
         target = sc.risk_levels[top].allocation_target_days
         sentences.append(
             f"{top.capitalize()}-risk cases wait {with_ci(wait, 'allocation_days_mean')} for "
-            f"an officer on average (target {target:g} days)."
+            f"an officer on average (target {quantity(target, 'days')})."
         )
     sub = run.kpi("substandard_rate")
     if sub:
@@ -102,7 +104,11 @@ def run_headline(run: RunInput, sup: Suppression) -> Headline:
     return Headline(sentences, run_scale(run), run_warnings(run))
 
 
-def _inspection_words(name: str) -> str:
-    """``followup_12m`` → ``followup 12m inspection``; ``inspection`` stays as it is."""
+def inspection_words(name: str) -> str:
+    """``followup_12m`` → ``12-month follow-up inspection``; ``spot_check`` → ``spot check
+    inspection``; ``inspection`` stays as it is."""
+    followup = re.fullmatch(r"follow_?up_?(\d+)m", name)
+    if followup:
+        return f"{followup.group(1)}-month follow-up inspection"
     words = name.replace("_", " ")
     return words if "inspection" in words else f"{words} inspection"

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.experiment.settings import RunSettings
 from sim.output.results import ResultsFolder, is_results_folder, read_results_folder
 from sim.scenario import Scenario, load_scenario
 
@@ -21,15 +22,27 @@ KINDS = ("results", "comparison", "sweep", "calibration")
 
 @dataclass
 class RunInput:
-    """A results folder with its scenario and weekly series (column → values)."""
+    """A results folder with its scenario and weekly series (column → values).
+
+    A scenario file a comparison ran has no folder of its own: its ``folder`` then holds
+    the comparison's summaries of it and no replication rows or series."""
 
     folder: ResultsFolder
     scenario: Scenario
     series: dict[str, np.ndarray] = field(default_factory=dict)
+    name: str = ""
 
     @property
     def label(self) -> str:
-        return self.scenario.name
+        """The name a comparison gave it, else the scenario's name."""
+        return self.name or self.scenario.name
+
+    def values(self, kpi: str) -> np.ndarray | None:
+        """The KPI in each replication (from ``replications.csv``), or ``None``."""
+        rows = self.folder.rows
+        if not rows or kpi not in rows[0]:
+            return None
+        return np.array([r[kpi] for r in rows], dtype=float)
 
     def kpi(self, name: str) -> dict[str, Any] | None:
         """A KPI's summary (``mean``, ``ci_low``, ``ci_high``, ``n``), or ``None``."""
@@ -101,13 +114,42 @@ def read_json(file: Path) -> Any:
         raise InputError(f"cannot read JSON ({exc})", file=str(file)) from None
 
 
-def comparison_runs(comparison: dict[str, Any], base: Path) -> list[RunInput]:
-    """The results folders a comparison was made from, when they still exist."""
+def comparison_runs(
+    comparison: dict[str, Any], base: Path, manifest: dict[str, Any] | None = None
+) -> list[RunInput]:
+    """What a comparison was made from, one per scenario in its order: the results folders,
+    and the scenario files it ran (with the comparison's run settings and KPI summaries);
+    empty when any of them is no longer at hand. ``manifest`` is the comparison folder's."""
     runs = []
     for s in comparison.get("scenarios", []):
         source = Path(str(s.get("source", "")))
-        for candidate in (source, base / source):
-            if s.get("kind") == "results" and is_results_folder(candidate):
-                runs.append(read_run(candidate))
-                break
+        found = [c for c in (source, base / source) if c.exists()]
+        if s.get("kind") == "results" and found and is_results_folder(found[0]):
+            run = read_run(found[0])
+            run.name = str(s.get("label") or "")
+        elif s.get("kind") == "scenario" and found and found[0].is_file():
+            run = _scenario_run(s, found[0], manifest or {})
+        else:
+            return []
+        runs.append(run)
     return runs
+
+
+def _scenario_run(s: dict[str, Any], file: Path, manifest: dict[str, Any]) -> RunInput:
+    """A scenario file a comparison ran: the file with the comparison's run settings, and
+    the comparison's KPI summaries of it (no replication rows, no series)."""
+    settings = RunSettings(
+        replications=int(s["replications"]),
+        seed=int(s["seed"]),
+        horizon_days=float(s["horizon_days"]),
+        warmup_days=float(s["warmup_days"]),
+    )
+    scenario = settings.apply(load_scenario(file))
+    header = {
+        "replications": int(s["replications"]),
+        "seed": int(s["seed"]),
+        "command": manifest.get("command"),
+        "versions": manifest.get("versions"),
+    }
+    folder = ResultsFolder(file, header, {"scenario": s["label"], "kpis": s["kpis"]}, [])
+    return RunInput(folder, scenario, {}, str(s["label"]))

@@ -8,7 +8,7 @@ from typing import Any
 
 from sim.report.document import Section, Table
 from sim.report.figures_model import pathway_figure
-from sim.report.numbers import date_of
+from sim.report.numbers import date_of, quantity
 from sim.scenario import Scenario
 from sim.scenario.register import describe
 
@@ -28,6 +28,15 @@ def objectives(sc: Scenario) -> Section:
         names = ", ".join(f"{m.name} ({date_of(sc.run.start_date, m.day)})" for m in sc.measures)
         text.append(f"Measures simulated: {names}.")
     return Section("Model: objectives", text)
+
+
+def scenarios_compared(scenarios: list[tuple[str, Scenario]]) -> str:
+    """``Scenarios compared: baseline (no measures); package: a (1 April 2016), b (…).``"""
+    parts = []
+    for label, sc in scenarios:
+        measures = ", ".join(f"{m.name} ({date_of(sc.run.start_date, m.day)})" for m in sc.measures)
+        parts.append(f"{label}: {measures}" if measures else f"{label} (no measures)")
+    return f"Scenarios compared: {'; '.join(parts)}. The model below is the baseline's."
 
 
 def logic(sc: Scenario) -> Section:
@@ -123,11 +132,13 @@ def data(sc: Scenario, manifest: dict[str, Any], base: Path) -> Section:
 def experimentation(sc: Scenario, manifest: dict[str, Any]) -> Section:
     r = sc.run
     w = (manifest.get("extra") or {}).get("warmup") or {}
+    warmup, horizon = quantity(r.warmup_days, "days"), quantity(r.horizon_days, "days")
+    reps = quantity(manifest.get("replications") or 0, "replications")
     text = [
-        f"Day 0 is {date_of(r.start_date, 0)}. The first {r.warmup_days:g} days are a warm-up "
-        f"(the model starts empty); KPIs are measured over the next {r.horizon_days:g} days, to "
+        f"Day 0 is {date_of(r.start_date, 0)}. The first {warmup} are a warm-up "
+        f"(the model starts empty); KPIs are measured over the next {horizon}, to "
         f"{date_of(r.start_date, r.warmup_days + r.horizon_days)}.",
-        f"{manifest.get('replications')} replications with seed {manifest.get('seed')}: each "
+        f"{reps} with seed {manifest.get('seed')}: each "
         "replication has its own random-number streams, one per source of randomness, so "
         "scenarios run with the same seed share them (common random numbers) and their "
         "differences are paired. Intervals are 95% t-intervals across replications.",
@@ -135,7 +146,8 @@ def experimentation(sc: Scenario, manifest: dict[str, Any]) -> Section:
     if w.get("suggested_days") is not None:
         text.append(
             f"Warm-up check: {w.get('method')} on weekly {w.get('series')} suggests "
-            f"{w['suggested_days']:g} days (used: {w.get('used_days', r.warmup_days):g})."
+            f"{quantity(w['suggested_days'], 'days')} "
+            f"(used: {w.get('used_days', r.warmup_days):g})."
         )
     return Section("Model: experimentation", text)
 

@@ -18,6 +18,18 @@ def is_days(kpi: str) -> bool:
     return "_days" in kpi or kpi.endswith("_days")
 
 
+def quantity(value: float, unit: str, spec: str = "g") -> str:
+    """``value`` with its unit, singular for exactly one: ``1 day``, ``2 days``, ``1.5 days``,
+    ``1 replication``; ``unit`` is given in the plural (``days``, ``hours``, ``cases``)."""
+    text = f"{value:{spec}}"
+    if text in ("1", "-1"):
+        unit = SINGULAR.get(unit, unit.removesuffix("s"))
+    return f"{text} {unit}"
+
+
+SINGULAR = {"inspections": "inspection", "replications": "replication", "people": "person"}
+
+
 def _finite(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
@@ -57,12 +69,19 @@ def with_ci(k: dict[str, Any] | None, kpi: str) -> str:
 
 def shown(k: dict[str, Any] | None, kpi: str, sup: Suppression, base: float | None) -> str:
     """:func:`with_ci`, or the suppression text when the number is hidden."""
-    if k and _finite(k.get("mean")):
-        if is_share(kpi) and sup.hides_share(k["mean"], base):
-            return sup.text()
-        if not is_share(kpi) and not is_days(kpi) and sup.hides_count(k["mean"]):
-            return sup.text()
+    if k and hidden(k.get("mean"), kpi, sup, base):
+        return sup.text()
     return with_ci(k, kpi)
+
+
+def hidden(value: Any, kpi: str, sup: Suppression, base: float | None) -> bool:
+    """Whether ``value`` of ``kpi`` is suppressed: a share of ``base`` cases standing for a
+    hidden count (or of a hidden base), or a count under the threshold; waits never are."""
+    if not _finite(value):
+        return False
+    if is_share(kpi):
+        return sup.hides_share(value, base)
+    return not is_days(kpi) and sup.hides_count(value)
 
 
 def date_of(start: dt.date, day: float) -> str:

@@ -30,7 +30,7 @@ class SearchOptions:
     budget); ``package_cap``: most replications of one package; ``max_packages``: candidates
     (a space-filling subset of the grid when it is larger); ``budget``: most money per year
     a package may cost (``None``: no cap); ``round_reps``: replications per sequential round
-    (``None``: two per worker).
+    (the same wherever they run, so the answer never depends on the workers).
     """
 
     probability: float = 0.8
@@ -40,7 +40,7 @@ class SearchOptions:
     package_cap: int = 40
     max_packages: int = 16
     budget: float | None = None
-    round_reps: int | None = None
+    round_reps: int = 4
 
 
 @dataclass(frozen=True)

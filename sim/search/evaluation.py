@@ -10,8 +10,11 @@ the same folder takes them from there instead of simulating them again.
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sim.compare.conditions import Condition
@@ -34,8 +37,18 @@ def all_met(kpis: Mapping[str, float], targets: Sequence[Condition]) -> bool:
     return True
 
 
+KEPT = "replications"
+"""Folder of a finished search's results folder keeping its replications (one JSON file
+each, as in the work folder), so a search run again into it with ``force`` reuses them."""
+
+
 class SearchStore(SweepStore):
-    """The resumable work folder of a search (the sweep's, keyed by package)."""
+    """The resumable work folder of a search (the sweep's, keyed by package).
+
+    A finished search keeps its replications in ``OUT/replications/``; a search of the
+    same packages, scenario and seed run again into ``OUT`` (with ``force``) starts from
+    them, so raising ``--max-reps`` continues where the last run stopped.
+    """
 
     def __init__(self, claimed: Claim, definition: SearchDefinition) -> None:
         try:
@@ -46,6 +59,24 @@ class SearchStore(SweepStore):
                 "or use --force to discard it)",
                 file=exc.file,
             ) from None
+        kept = claimed.path / KEPT
+        if not self.work.exists() and _digest_of(kept) == self.digest:
+            self.work.mkdir(parents=True)
+            shutil.copytree(kept, self.tasks)
+            shutil.move(self.tasks / "definition.json", self.work / "definition.json")
+
+    def keep(self, folder: Path) -> None:
+        """Copy the finished replications into ``folder/replications/``."""
+        if self.tasks.is_dir():
+            shutil.copytree(self.tasks, folder / KEPT)
+            shutil.copy2(self.work / "definition.json", folder / KEPT / "definition.json")
+
+
+def _digest_of(kept: Path) -> str | None:
+    try:
+        return json.loads((kept / "definition.json").read_text("utf-8"))["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class Evaluator:

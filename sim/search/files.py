@@ -9,7 +9,9 @@ finished replications is removed once the folder is in place.
 - ``front.csv``: the cost–probability Pareto front (same columns);
 - ``best.yaml``: the chosen package as a complete scenario (the base with the package's
   measures and the run settings of the search): ``sim run best.yaml`` runs it;
-- ``manifest.json``: settings, counts, the answer in words and the method.
+- ``manifest.json``: settings, counts, the answer in words and the method;
+- ``replications/``: every replication's KPIs (one JSON file each), which a search run again
+  into this folder with ``--force`` reuses (:class:`sim.search.evaluation.SearchStore`).
 """
 
 from __future__ import annotations
@@ -67,5 +69,6 @@ def finish(store: SearchStore, result: SearchResult) -> Path:
     """Write the results folder whole, then drop the work folder."""
     with store.claimed.writing() as tmp:
         write_search_folder(result, tmp, store.claimed.target.command)
+        store.keep(tmp)
     shutil.rmtree(store.work, ignore_errors=True)
     return store.claimed.path

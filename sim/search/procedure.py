@@ -13,13 +13,14 @@ every target, with Wilson score intervals at ``level``. Statuses, in this order:
   undecided package's upper bound is at least p*, so the other one is feasible.)
 - ``undecided``: none of these (also a package not yet run).
 
-Rounds after the screening give replications to the undecided packages cheaper than the
-cheapest feasible one, cheapest first: each gets the replications after which its Wilson
-bound would cross the probability if its share stayed as it is (:meth:`Procedure.needed`),
-until the round is full or a package whose share is at or above the probability has been
-served (if it proves feasible, every costlier package is dominated). A package at
-``package_cap`` replications gets no more. See ``docs/search.md`` for how this relates to
-OCBA and feasibility determination.
+Rounds after the screening give replications to the *open* packages (undecided, cheaper
+than the cheapest feasible one, under ``package_cap``). The *incumbent*, the cheapest open
+package whose share is at or above the probability, comes first: confirmed, it bounds the
+answer's cost, and every costlier package becomes dominated. Then every cheaper open
+package, cheapest first. Each gets the replications after which its Wilson bound would
+cross the probability if its share stayed as it is (:meth:`Procedure.needed`), until the
+round is full. Costlier packages get none while an incumbent exists. See
+``docs/search.md`` for how this relates to OCBA and feasibility determination.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Procedure:
     probability: float
     level: float = 0.95
     package_cap: int = 40
+    screening: int = 1  # replications a package not yet run needs first
     tallies: list[Tally] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -126,10 +128,10 @@ class Procedure:
     def needed(self, i: int) -> int:
         """Further replications after which package ``i`` would be classified if its share
         stayed as it is: the smallest ``n`` whose Wilson bound crosses the probability (at
-        least 1, at most the cap)."""
+        least 1, at most the cap); ``screening`` for a package not yet run."""
         t = self.tallies[i]
         if t.n == 0:
-            return 1
+            return max(1, min(self.screening, self.package_cap))
         share = t.met / t.n
         n = np.arange(t.n + 1, self.package_cap + 1, dtype=float)
         if n.size == 0:
@@ -145,33 +147,43 @@ class Procedure:
         last = int(n[hits[0]]) if hits.size else self.package_cap
         return max(1, last - t.n)
 
+    def incumbent(self) -> int | None:
+        """The cheapest open package whose share is at or above the probability: the one
+        that, confirmed, would bound the answer's cost (``None``: no such package)."""
+        return next((i for i in self.open_packages() if self.expected_feasible(i)), None)
+
+    def order(self) -> list[int]:
+        """Open packages in the order rounds serve them: the incumbent first, then every
+        cheaper open package, cheapest first (costlier ones wait: if the incumbent proves
+        feasible they are dominated)."""
+        open_ = self.open_packages()
+        lead = self.incumbent()
+        if lead is None:
+            return open_
+        return [lead, *(i for i in open_ if self.costs[i] < self.costs[lead])]
+
     def allocate(self, replications: int) -> dict[int, int]:
         """Package → extra replications for the next round (at most ``replications``):
-        open packages cheapest first, each given what :meth:`needed` says, until the round
-        is full or a package expected to be feasible has been served (every costlier one
-        would then be dominated)."""
+        packages in :meth:`order`, each given what :meth:`needed` says, until the round is
+        full."""
         plan: dict[int, int] = {}
         left = replications
-        for i in self.open_packages():
+        for i in self.order():
             if left <= 0:
                 break
-            room = self.package_cap - self.tallies[i].n
-            extra = min(self.needed(i), room, left)
+            extra = min(self.needed(i), self.package_cap - self.tallies[i].n, left)
             if extra > 0:
                 plan[i] = extra
                 left -= extra
-            if self.expected_feasible(i):
-                break
         return plan
 
     def remaining_estimate(self) -> int:
-        """Replications the search still seems to need (a rough guide for progress): what
-        the open packages need, cheapest first, up to the first expected to be feasible."""
-        total = 0
-        for i in self.open_packages():
-            total += min(self.needed(i), self.package_cap - self.tallies[i].n)
-            if self.expected_feasible(i):
-                break
+        """Replications the search still seems to need (a rough guide for progress): the
+        screening of packages not yet run, then what the packages in :meth:`order` need."""
+        total = sum(self.needed(i) for i, t in enumerate(self.tallies) if t.n == 0)
+        for i in self.order():
+            if self.tallies[i].n:
+                total += min(self.needed(i), self.package_cap - self.tallies[i].n)
         return total
 
 

@@ -6,7 +6,8 @@
    random numbers (:mod:`sim.search.evaluation`).
 3. **Elimination and allocation**: packages whose Wilson interval lies below the
    probability are infeasible, those costing at least a feasible one are dominated; the
-   rest get replications in rounds, cheapest first and where they decide the answer
+   rest get replications in rounds where they decide the answer: first the cheapest
+   package that looks feasible, then every cheaper one, cheapest first
    (:mod:`sim.search.procedure`).
 4. **Stop** when the cheapest feasible package is known and every cheaper one is ruled out
    (``settled``), or when no package can get more replications (the budget or every
@@ -24,6 +25,7 @@ from typing import Any
 
 from sim.compare.conditions import Condition, parse_condition
 from sim.errors import InputError
+from sim.experiment.kpi_catalogue import INSPECTION_KPIS
 from sim.experiment.kpis import kpi_specs
 from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_estimate, estimate
@@ -32,6 +34,7 @@ from sim.output.interrupts import Interrupted
 from sim.scenario.schema import Scenario
 from sim.search.definition import SearchDefinition, SearchOptions, SearchResult
 from sim.search.evaluation import Evaluator, SearchStore, all_met
+from sim.search.files import finish
 from sim.search.levers import LeversFile, read_levers
 from sim.search.packages import make_packages, package_scenario
 from sim.search.procedure import Procedure
@@ -57,6 +60,9 @@ class RoundReport:
 
 RoundCallback = Callable[[RoundReport], None]
 
+SCREEN_BATCH = 8
+"""Screening replications between two progress reports (about)."""
+
 _OPTION_NAMES = {f.name for f in dataclasses.fields(SearchOptions)}
 
 
@@ -79,6 +85,29 @@ def define_search(
     )
     scenarios = tuple(package_scenario(base, lev, p, source=source) for p in packages)
     return SearchDefinition(base, lev, tuple(packages), scenarios, source)
+
+
+def until_targets(
+    settings: RunSettings, scenario: Scenario, targets: Sequence[Condition]
+) -> RunSettings:
+    """``settings`` with ``until`` the latest inspection the targets name, when every target
+    is an inspection's KPI (``followup_12m_substandard_rate``) and neither a horizon nor
+    ``until`` is given: what happens after that inspection cannot change those KPIs, so
+    the replications stop there (and are shorter)."""
+    if settings.until is not None or settings.horizon_days is not None or not targets:
+        return settings
+    keys = {key for key, _, _ in INSPECTION_KPIS}
+    named = []
+    for target in targets:
+        found = [
+            i
+            for i in scenario.inspections
+            if target.kpi.startswith(f"{i.name}_") and target.kpi[len(i.name) + 1 :] in keys
+        ]
+        if not found or "@" in target.kpi:
+            return settings
+        named.append(max(found, key=lambda i: len(i.name)))
+    return settings.but(until=max(named, key=lambda i: i.day).name)
 
 
 def check_targets(targets: Sequence[Condition], scenario: Scenario) -> None:
@@ -105,6 +134,7 @@ def _check_options(options: SearchOptions) -> None:
         ("--max-reps", options.max_reps >= 1, "a replication budget of 1 or more"),
         ("--package-reps", options.package_cap >= options.screening, "at least --reps"),
         ("--packages", options.max_packages >= 1, "1 or more packages"),
+        ("--round-reps", options.round_reps >= 1, "1 or more replications a round"),
     ]
     for key, ok, what in checks:
         if not ok:
@@ -136,27 +166,47 @@ def search(
     picked = {k: keywords.pop(k) for k in list(keywords) if k in _OPTION_NAMES}
     opts = dataclasses.replace(options or SearchOptions(), **picked)
     _check_options(opts)
-    run_settings = RunSettings.merge(settings, keywords)
     conditions = [parse_condition(t) for t in targets]
+    given = RunSettings.merge(settings, keywords)
+    run_settings = until_targets(given, scenario, conditions)
     definition = define_search(scenario, levers, opts, run_settings)
     check_targets(conditions, definition.scenario)
+    notes = {
+        "warnings": schedule_warnings(definition, run_settings),
+        "until_from_targets": run_settings.until != given.until,
+    }
     size = dataclasses.replace(estimate(definition.scenarios[-1]), replications=opts.max_reps)
     check_estimate(size, allow_large=bool(run_settings.allow_large), source=definition.source)
     target = OutputTarget.of(out, force=force)
     if target is None:
-        return _execute(definition, opts, conditions, run_settings, None, on_round)
+        return _execute(definition, opts, conditions, run_settings, None, (on_round, notes))
     with claim(target, kind="search") as claimed:
         store = SearchStore(claimed, definition)
         try:
-            result = _execute(definition, opts, conditions, run_settings, store, on_round)
+            result = _execute(definition, opts, conditions, run_settings, store, (on_round, notes))
         except Interrupted as exc:  # the finished replications stay, for a re-run to resume
             if store.work.is_dir():
                 exc.kept.append(store.work)
             raise
-        from sim.search.files import finish
-
         result.out = finish(store, result)
         return result
+
+
+def schedule_warnings(definition: SearchDefinition, settings: RunSettings) -> list[str]:
+    """Lever measures that start after the run's end, once each, naming the levers file
+    (the base scenario's own are left to its caller); under ``strict`` the first one is an
+    :class:`InputError`."""
+    lenient = settings.but(strict=False)
+    own = set(lenient.schedule_warnings(definition.scenario))
+    messages: list[str] = []
+    for scenario in definition.scenarios:
+        for message in lenient.schedule_warnings(scenario):
+            if message not in messages and message not in own:
+                messages.append(message)
+    if settings.strict and messages:
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        raise InputError(messages[0] + more, file=definition.source, key="--strict")
+    return [f"{definition.source}: {m}" for m in messages]
 
 
 def _execute(
@@ -165,8 +215,11 @@ def _execute(
     targets: list[Condition],
     settings: RunSettings,
     store: SearchStore | None,
-    on_round: RoundCallback | None,
+    reporting: tuple[RoundCallback | None, dict[str, Any]],
 ) -> SearchResult:
+    """Screen, run the rounds, and build the result (``reporting``: the round callback and
+    notes for the manifest)."""
+    on_round, notes = reporting
     started = time.perf_counter()
     n = len(definition.packages)
     proc = Procedure(
@@ -174,20 +227,27 @@ def _execute(
         options.probability,
         options.level,
         options.package_cap,
+        options.screening,
     )
     wanted = {(p, r) for p in range(n) for r in range(options.package_cap)}
     evaluator = Evaluator(definition, settings, store, wanted)
     loop = _Loop(proc, evaluator, targets, options, settings, on_round)
     loop.screen(n)
     loop.rounds()
-    return build_result(
+    result = build_result(
         definition,
         options,
         targets,
         proc,
         evaluator,
-        {"rounds": loop.round, "wall_seconds": time.perf_counter() - started},
+        {
+            "rounds": loop.round,
+            "wall_seconds": time.perf_counter() - started,
+            "until": settings.until,
+        },
     )
+    result.manifest.update(notes)
+    return result
 
 
 class _Loop:
@@ -198,7 +258,7 @@ class _Loop:
         self.options, self.settings, self.on_round = options, settings, on_round
         self.round = 0
         self.spent = 0
-        self.round_reps = options.round_reps or max(2, 2 * settings.worker_count)
+        self.round_reps = options.round_reps
 
     @property
     def left(self) -> int:
@@ -243,7 +303,13 @@ class _Loop:
         return d.packages[package].label(d.lever_names)
 
     def screen(self, n: int) -> None:
-        self._run([(p, self.options.screening) for p in range(n)])
+        """``screening`` replications of every package, cheapest first, reported in
+        batches of at least :data:`SCREEN_BATCH` replications."""
+        per = max(1, SCREEN_BATCH // self.options.screening)
+        for first in range(0, n, per):
+            if self.left <= 0:
+                break
+            self._run([(p, self.options.screening) for p in range(first, min(n, first + per))])
 
     def rounds(self) -> None:
         while self.left > 0 and self.proc.blocking():

@@ -80,11 +80,18 @@ def pareto_front(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return front
 
 
-def claim_text(row: dict[str, Any] | None, options: SearchOptions, settled: bool) -> str:
-    """The answer in words, with the confidence the procedure gives."""
+def claim_text(
+    row: dict[str, Any] | None, options: SearchOptions, settled: bool, open_: list[str]
+) -> str:
+    """The answer in words, with the confidence the procedure gives (``open_``: labels of
+    the cheaper packages still undecided)."""
     p = options.probability
     if row is None:
-        why = "every package is ruled out" if settled else "the replication budget ran out"
+        why = (
+            "every package is ruled out"
+            if settled
+            else "the replication budget or the per-package cap ran out first"
+        )
         return f"no package shown to meet every target with probability ≥ {p:g} ({why})"
     text = (
         f"package {row['label']} at {row['cost_per_year']:,.0f} a year: P(every target met) = "
@@ -93,7 +100,8 @@ def claim_text(row: dict[str, Any] | None, options: SearchOptions, settled: bool
         f"so P ≥ {p:g} at that confidence"
     )
     if not settled:
-        text += "; not settled: some cheaper package is still undecided"
+        more = f" and {len(open_) - 3} more" if len(open_) > 3 else ""
+        text += f"; not settled, cheaper packages still undecided: {'; '.join(open_[:3])}{more}"
     return text
 
 
@@ -116,6 +124,7 @@ def build_result(
         "levers": definition.lever_names,
         "seed": definition.seed,
         "horizon_days": definition.scenario.run.horizon_days,
+        "until": timing.get("until"),
         "warmup_days": definition.scenario.run.warmup_days,
         "targets": [t.text for t in targets],
         "options": {k: v for k, v in vars(options).items()},
@@ -129,7 +138,12 @@ def build_result(
         "rounds": timing["rounds"],
         "settled": settled,
         "best_package": best,
-        "claim": claim_text(None if best is None else rows[best], options, settled),
+        "claim": claim_text(
+            None if best is None else rows[best],
+            options,
+            settled,
+            [rows[i]["label"] for i in proc.blocking()],
+        ),
         "feasible_packages": sum(1 for r in rows if r["status"] == FEASIBLE),
         "definition_sha256": definition.digest(),
         "timings": {
@@ -148,9 +162,13 @@ METHOD_NOTE = (
     "as not met); Wilson score intervals; screening pass of n0 replications per package, "
     "cheapest first, common random numbers (replication r of every package uses the same "
     "seed and index); infeasible: upper bound < p*; feasible: lower bound >= p*; dominated: "
-    "undecided and costing at least a feasible package; rounds give replications to the "
-    "cheapest undecided packages cheaper than the best feasible one, in proportion to "
-    "p(1-p)/(p-p*)^2 (Szechtman & Yucesan 2008 feasibility allocation, batched as in OCBA, "
-    "Chen et al. 2000); stop when the cheapest feasible package is found and every cheaper "
-    "one is infeasible, or when the budget or every package's cap is spent"
+    "undecided and costing at least a feasible package; rounds of a fixed size serve the "
+    "open packages (undecided, cheaper than the cheapest feasible one, under the cap): first "
+    "the cheapest whose share is >= p*, then every cheaper one, cheapest first, each given "
+    "the replications after which its Wilson bound would cross p* at its current share "
+    "(batched sequential allocation with plug-in estimates as in OCBA, Chen et al. 2000, for "
+    "feasibility determination, Szechtman & Yucesan 2008; not their optimal allocation); "
+    "stop when the cheapest feasible package is found and every cheaper one is infeasible, "
+    "or when the budget or every open package's cap is spent; no correction for multiple "
+    "looks or packages"
 )

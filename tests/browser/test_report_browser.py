@@ -1,6 +1,7 @@
-"""The run and comparison reports opened in a real browser (Debian's chromium, driven by
-Playwright for Python): no console errors, every figure decoded with a size, every section
-heading present, and a full-page screenshot for a person to look at.
+"""The run and comparison reports (of results folders, and of scenario files as
+``sim compare a.yaml b.yaml --report`` writes it) opened in a real browser (Debian's
+chromium, driven by Playwright for Python): no console errors, every figure drawn with a
+size, every section heading present, and a full-page screenshot for a person to look at.
 
 Set ``SIM_REPORT_SCREENSHOTS=DIR`` to also write the screenshots to DIR (the README's are
 made with ``SIM_REPORT_SCREENSHOTS=docs/images``).
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sim.report import build_report
-from tests.report_data import DATA, SHORT, sim_invoke
+from tests.report_data import DATA, SHORT, package_file, sim_invoke
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """report.html of a run and of a comparison (the run against one with more detectives)."""
+    """report.html of a run, of a comparison of two results folders (the run against one with
+    more detectives) and of a comparison of scenario files (small.yaml against a package)."""
     root = tmp_path_factory.mktemp("browser")
     small = str(DATA / "small.yaml")
     base, more = root / "base", root / "more"
@@ -54,7 +56,13 @@ def pages(tmp_path_factory):
         "name=more",
     )
     sim_invoke("report", str(base), str(more), "--out", str(root / "compare"))
-    return {"run": base / "report.html", "compare": root / "compare" / "report.html"}
+    package = str(package_file(root))
+    sim_invoke("compare", small, package, *SHORT, "--out", str(root / "files"), "--report")
+    return {
+        "run": base / "report.html",
+        "compare": root / "compare" / "report.html",
+        "compare-files": root / "files" / "report.html",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +81,18 @@ def _sizes(page) -> list[dict]:
               .map(e => ({tag: e.tagName, w: e.getBoundingClientRect().width,
                           h: e.getBoundingClientRect().height,
                           natural: e.tagName === 'IMG' ? e.naturalWidth : null,
+                          drawn: e.tagName === 'IMG' ? e.naturalHeight > 0 :
+                            [...e.querySelectorAll('path')].some(
+                              p => p.getBBox().width > 0 && p.getBBox().height > 0),
                           label: e.getAttribute('aria-label') || e.getAttribute('alt')}))"""
     )
 
 
-@pytest.mark.parametrize("kind", ["run", "compare"])
+@pytest.mark.parametrize("kind", ["run", "compare", "compare-files"])
 def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
     path = pages[kind]
-    titles = [s.title for s in build_report(_inputs(path)).sections]
+    report = build_report(_inputs(path))
+    titles = [s.title for s in report.sections]
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -88,14 +100,18 @@ def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
     page.goto(path.as_uri(), wait_until="load")
     assert errors == []
     figures = _sizes(page)
-    assert len(figures) >= 3
+    assert len(figures) == len(report.figures) >= 3
     for f in figures:
-        assert f["w"] > 100 and f["h"] > 50, f
+        assert f["w"] > 100 and f["h"] > 50 and f["drawn"], f
         assert f["natural"] is None or f["natural"] > 0, f
         assert f["label"], f
     headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent.trim())")
     assert headings[0] == "The answer"
     assert headings[1:] == titles
+    if kind != "run":
+        assert "Inspections over time" in titles and "Model: implementation" in titles
+        answer = page.inner_text("#headline p.answer")
+        assert answer.startswith("The ") and " scenario takes the inspection from " in answer
     shot = tmp_path / f"report-{kind}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000
@@ -107,7 +123,7 @@ def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
 
 
 def _inputs(page: Path) -> list[Path]:
-    """The folders a report page was made from (the run's own folder, or the comparison's)."""
+    """The folders a report page was made from (its own folder, or the results folders)."""
     if page.parent.name == "compare":
         return [page.parent.parent / "base", page.parent.parent / "more"]
     return [page.parent]

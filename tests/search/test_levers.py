@@ -15,7 +15,7 @@ from sim.experiment.settings import RunSettings
 from sim.search.definition import SearchOptions
 from sim.search.levers import SCHEMA_FILE, levers_schema_text, read_levers
 from sim.search.packages import grid_size
-from sim.search.searcher import define_search
+from sim.search.searcher import define_search, schedule_warnings
 from tests.processes import sim_cmd
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_committed_schema_is_up_to_date_and_the_shipped_files_pass_it(toy_levers
 def test_shipped_levers_cover_the_measures_and_state_every_cost(baseline):
     levers = read_levers(SHIPPED)
     measures = {p.stem for p in (ROOT / "scenarios" / "measures").glob("*.yaml")} - {"package"}
-    assert set(levers.levers) == measures - {"review_high_risk"} | {"review_high_risk"}
+    assert set(levers.levers) == measures  # one lever per measure file
     for lever in levers.levers.values():
         for cost in lever.costs:
             assert cost.source.strip(), "every cost says where it comes from"
@@ -128,3 +128,15 @@ def test_cli_bad_levers_file_exits_2_with_one_line(tmp_path, toy_path):
 @pytest.fixture(scope="module")
 def baseline() -> sim.Scenario:
     return sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
+
+
+def test_levers_starting_after_the_run_are_warned_of_or_refused(baseline):
+    settings = RunSettings(until="inspection")  # 2016-04-01: before every lever's day
+    definition = define_search(baseline, SHIPPED, SearchOptions(max_packages=4), settings)
+    messages = schedule_warnings(definition, settings)
+    assert messages and all(m.startswith(str(SHIPPED)) for m in messages)
+    assert any("more_detectives" in m for m in messages)
+    with pytest.raises(InputError, match="more_detectives|after"):
+        schedule_warnings(definition, settings.but(strict=True))
+    later = RunSettings(until="followup_12m")
+    assert schedule_warnings(define_search(baseline, SHIPPED, SearchOptions(), later), later) == []

@@ -7,7 +7,6 @@ import hashlib
 
 import pytest
 
-import sim
 from sim.errors import InputError
 from sim.search import search
 from sim.search.levers import read_levers
@@ -64,14 +63,18 @@ def test_statuses_follow_the_wilson_bounds_and_costs():
     assert proc.allocate(4) == {1: 1}  # cheapest first, and it is expected to be feasible
 
 
-def test_allocation_serves_the_cheapest_open_package_first():
-    proc = Procedure([1.0, 2.0, 3.0], probability=0.8, package_cap=10)
-    proc.tallies = [Tally(3, 2), Tally(3, 3), Tally(3, 3)]
-    plan = proc.allocate(30)
-    # 2/3 sits below 0.8: it gets what it needs (up to the cap), then the next package,
-    # expected feasible, ends the round: the third is left for later
-    assert list(plan) == [0, 1] and plan[0] == 7 and plan[1] <= 7
-    assert proc.allocate(2) == {0: 2}
+def test_allocation_serves_the_incumbent_then_cheaper_packages():
+    proc = Procedure([1.0, 2.0, 3.0, 4.0], probability=0.8, package_cap=10)
+    proc.tallies = [Tally(3, 2), Tally(3, 3), Tally(3, 3), Tally(3, 2)]
+    # package 1 (3/3) is the incumbent: served first, up to the cap; then package 0, cheaper
+    # (2/3, below 0.8); packages 2 and 3, costlier, wait
+    assert proc.incumbent() == 1 and proc.order() == [1, 0]
+    assert proc.allocate(30) == {1: 7, 0: 7}
+    assert proc.allocate(2) == {1: 2}
+    proc.tallies[1] = Tally(4, 2)  # none looks feasible: every open one, cheapest first
+    proc.tallies[2] = Tally(4, 2)
+    assert proc.incumbent() is None and proc.order() == [0, 1, 2, 3]
+    assert proc.statuses() == ["undecided"] * 4 and list(proc.allocate(30)) == [0, 1, 2, 3]
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -91,7 +94,7 @@ def test_the_search_finds_the_cheapest_package_known_to_be_feasible(toy, toy_lev
 def test_a_spent_budget_is_said_not_hidden(toy, toy_levers):
     res, executor = _search(toy, toy_levers, 1, max_reps=46)
     assert executor.runs == 46 and not res.settled and res.best is None
-    assert "replication budget ran out" in res.manifest["claim"]
+    assert "replication budget or the per-package cap ran out first" in res.manifest["claim"]
     assert {r["status"] for r in res.packages} >= {UNDECIDED}
 
 
@@ -119,6 +122,8 @@ def test_unknown_target_kpi_and_bad_options_are_input_errors(toy, toy_levers):
         search(toy, toy_levers, ["nonsense<1"], executor=Bernoulli(0, {}))
     with pytest.raises(InputError, match="--probability"):
         search(toy, toy_levers, [TARGET], probability=1.5)
-    with pytest.raises(InputError, match="--target"):
+    with pytest.raises(InputError, match="--target") as err:
         search(toy, toy_levers, ["substandard_rate=1"])
-    assert isinstance(toy, sim.Scenario)
+    assert err.value.key == "--target"
+    with pytest.raises(InputError, match="at least one target"):
+        search(toy, toy_levers, [])

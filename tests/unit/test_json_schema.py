@@ -13,7 +13,9 @@ from sim.scenario.yaml_io import read_yaml_document
 
 ROOT = Path(__file__).parent.parent.parent
 SCENARIOS = sorted(
-    p for p in (ROOT / "scenarios").rglob("*.yaml") if not p.name.endswith("_targets.yaml")
+    p
+    for p in (ROOT / "scenarios").rglob("*.yaml")
+    if not p.name.endswith(("_targets.yaml", "levers.yaml"))  # levers: docs/levers.schema.json
 )
 
 

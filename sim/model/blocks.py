@@ -1,0 +1,138 @@
+"""Variates drawn in blocks from a named stream, giving exactly the scalar draws' numbers.
+
+A numpy ``Generator`` fills an array of standard variates by calling the same routine once
+per element, so ``rng.standard_normal(n)`` yields the numbers ``n`` calls of
+``rng.standard_normal()`` would, and a scenario distribution's scalar draw is an exact
+function of one standard variate (an exponential of mean ``m`` is ``m × E``, a lognormal
+is ``exp(mu + sigma × Z)``, a gamma of shape ``k`` and scale ``s`` is ``s × G(k)``, a uniform
+on [a, b] is ``a + (b − a) × U``), evaluated here with the same double-precision arithmetic.
+Drawing a block once and handing the numbers out one by one is therefore bit-identical to
+drawing them one at a time, and much cheaper per variate.
+
+A block holds one kind of standard variate. When a stream is asked for another kind, the
+generator is put back where scalar draws would have left it (its state at the block's
+start, then the used part of the block drawn again) and a block of the new kind begins; a
+stream that switches kinds often (several distributions of different kinds drawn in turn)
+falls back to scalar draws for good. Every draw from a stream must go through its
+:class:`BlockStream` once it has one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+BLOCK = 256
+"""Variates per block (a block of 256 doubles is 2 KB)."""
+_MAX_SWITCHES = 8
+"""Kind switches after which a stream gives up blocks and draws one variate at a time."""
+
+_Kind = tuple[str, float]  # (routine, shape parameter or 0)
+
+
+class BlockStream:
+    """One named stream handing out standard variates from blocks."""
+
+    __slots__ = ("rng", "_kind", "_values", "_next", "_state", "_switches", "blocked")
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self._kind: _Kind | None = None
+        self._values: list[float] = []
+        self._next = 0
+        self._state: dict[str, Any] | None = None
+        self._switches = 0
+        self.blocked = True
+
+    def standard(self, kind: _Kind) -> float:
+        """The next standard variate of ``kind``: ``("normal", 0)``, ``("exponential", 0)``,
+        ``("uniform", 0)`` or ``("gamma", shape)``."""
+        if kind != self._kind:
+            self._switch(kind)
+        if not self.blocked:
+            return _draw(self.rng, kind, None)
+        i = self._next
+        if i == len(self._values):
+            self._state = self.rng.bit_generator.state
+            self._values = _draw(self.rng, kind, BLOCK).tolist()
+            i = 0
+        self._next = i + 1
+        return self._values[i]
+
+    def sync(self) -> np.random.Generator:
+        """Put the generator where scalar draws would be (unused block numbers undrawn) and
+        return it, for a draw that does not go through :meth:`standard`."""
+        if self._kind is not None and self._next < len(self._values):
+            self.rng.bit_generator.state = self._state
+            if self._next:
+                _draw(self.rng, self._kind, self._next)
+        self._kind, self._values, self._next = None, [], 0
+        return self.rng
+
+    def _switch(self, kind: _Kind) -> None:
+        if self._kind is not None:
+            self._switches += 1
+            if self._switches > _MAX_SWITCHES:
+                self.blocked = False
+        self.sync()
+        self._kind = kind
+
+
+def _draw(rng: np.random.Generator, kind: _Kind, size: int | None) -> Any:
+    name, shape = kind
+    if name == "normal":
+        return rng.standard_normal(size)
+    if name == "exponential":
+        return rng.standard_exponential(size)
+    if name == "uniform":
+        return rng.random(size)
+    return rng.standard_gamma(shape, size)
+
+
+_NORMAL: _Kind = ("normal", 0.0)
+_EXPONENTIAL: _Kind = ("exponential", 0.0)
+_UNIFORM: _Kind = ("uniform", 0.0)
+
+
+def sample(dist: Any, stream: BlockStream) -> float:
+    """A draw of the scenario distribution ``dist``, equal to ``dist.sample(stream.rng)``
+    had every draw of the stream been scalar. Unit: the distribution's (hours or days)."""
+    kind = dist.kind
+    if kind == "fixed":
+        return dist.value
+    if kind == "lognormal":
+        sigma2 = math.log1p(dist.cv**2)
+        mu = math.log(dist.mean_value) - sigma2 / 2
+        return math.exp(mu + math.sqrt(sigma2) * stream.standard(_NORMAL))
+    if kind == "exponential":
+        return dist.mean_value * stream.standard(_EXPONENTIAL)
+    if kind == "gamma":
+        shape = 1.0 / dist.cv**2
+        return (dist.mean_value / shape) * stream.standard(("gamma", shape))
+    if kind == "uniform":
+        return dist.low + (dist.high - dist.low) * stream.standard(_UNIFORM)
+    return dist.sample(stream.sync())
+
+
+class UniformBlocks:
+    """Uniforms on [0, 1) handed out ``k`` at a time from blocks of one stream; the same
+    numbers as ``rng.random(k)`` called repeatedly."""
+
+    __slots__ = ("rng", "_values", "_next", "_size")
+
+    def __init__(self, rng: np.random.Generator, per_block: int = BLOCK) -> None:
+        self.rng = rng
+        self._values: list[float] = []
+        self._next = 0
+        self._size = per_block
+
+    def take(self, k: int) -> list[float]:
+        """The next ``k`` uniforms (``k`` the same at every call)."""
+        i = self._next
+        if i + k > len(self._values):
+            self._values = self.rng.random(self._size * k).tolist()
+            i = 0
+        self._next = i + k
+        return self._values[i : i + k]
