@@ -118,7 +118,7 @@ def test_quick_run_in_the_browser_matches_sim_run(served, browser, tmp_path):
     page.get_by_text("The answer").wait_for(timeout=300_000)
     seconds = time.monotonic() - started
     headline = page.locator("p.headline").first.inner_text()
-    assert headline.startswith("small-package takes inspection substandard rate from"), headline
+    assert headline.startswith("The small-package scenario takes the inspection from"), headline
     page.get_by_text("Cost of the package").wait_for(timeout=60_000)
     page.get_by_text("£520k a year", exact=True).wait_for(timeout=60_000)
     page.get_by_role("button", name="Report (HTML)").wait_for(timeout=60_000)
@@ -166,7 +166,8 @@ def test_a_run_can_be_cancelled_and_leaves_nothing_half_written(served, browser)
     page.get_by_text("full: 10 replications").click()
     page.get_by_text("Estimated run time").wait_for(timeout=30_000)
     page.get_by_role("button", name="Run").click()
-    page.get_by_text("1 of 10 replications").wait_for(timeout=120_000)
+    # under load two replications can finish between two redraws of the page
+    page.get_by_text(re.compile(r"\b[1-9] of 10 replications")).first.wait_for(timeout=300_000)
     page.get_by_role("button", name="Cancel").click()
     page.get_by_text("Run cancelled.").wait_for(timeout=120_000)
     assert page.get_by_role("button", name="Run").is_enabled()

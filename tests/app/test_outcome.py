@@ -95,7 +95,8 @@ def test_settings_make_another_cache_entry(first):
 def test_the_outcome_shows_the_reports_headline_figures_cost_and_target(first):
     _, outcome, _ = first
     head = outcome.report.headline.sentences
-    assert head[0].startswith("small-package takes inspection substandard rate from")
+    assert head[0].startswith("The small-package scenario takes the inspection from")
+    assert "simulated inspections it is under 50%" in head[0]
     assert any(s.startswith("small-package: inspection_substandard_rate<0.5 in") for s in head)
     assert [t for t, _, _ in outcome.figures] == [
         "Differences from the baseline",
