@@ -117,7 +117,7 @@ def calibrate_command(
             )
         write_claimed_calibration(claimed, result, scenario_path=scenario)
     if output.report:
-        report_into(target.path)
+        report_into(target.path, suppress_below=output.suppress_below)
     command = list(target.command or ())
     print_warnings(schedule)
     if as_json:

@@ -170,7 +170,7 @@ def compare_command(
         if claimed is not None:
             write_claimed_comparison(claimed, result)
     if output.report and target is not None:
-        report_into(target.path)
+        report_into(target.path, suppress_below=output.suppress_below)
     for note in result["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     print_warnings(schedule)

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 import typer
 
+from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 
 
@@ -218,11 +219,18 @@ RUN_FROM_OPTIONS = OptionGroup(
 # output folder ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class OutputChoice:
-    """``--out``, ``--force`` and ``--report`` as given (``out`` is ``None`` when not given)."""
+    """``--out``, ``--force``, ``--report`` and ``--suppress-below`` as given (``out`` is
+    ``None`` when not given; ``suppress_below`` is a count of cases or referrals, 0 hides
+    nothing)."""
 
     out: Path | None
     force: bool
     report: bool = False
+    suppress_below: int = 0
+
+    def __post_init__(self) -> None:
+        if self.suppress_below and not self.report:
+            raise InputError("--suppress-below hides small counts in the report: add --report")
 
 
 def output_options(help_text: str, force_help: str, *, required: bool = False) -> OptionGroup:
@@ -239,6 +247,11 @@ def output_options(help_text: str, force_help: str, *, required: bool = False) -
             ),
             option("force", Annotated[bool, typer.Option("--force", help=force_help)], False),
             option("report", Annotated[bool, typer.Option("--report", help=REPORT_HELP)], False),
+            option(
+                "suppress_below",
+                Annotated[int, typer.Option("--suppress-below", min=0, help=SUPPRESS_HELP)],
+                0,
+            ),
         ),
         OutputChoice,
     )
@@ -247,5 +260,9 @@ def output_options(help_text: str, force_help: str, *, required: bool = False) -
 REPORT_HELP = (
     "Also write report.html (charts and the answer in words, one self-contained page) and "
     "figures/ (SVG and PNG) into the output folder."
+)
+SUPPRESS_HELP = (
+    "With --report: hide counts under this number (and shares computed from them) in the "
+    "report's tables and figures; 0 hides nothing."
 )
 FORCE_HELP = "Replace an existing output folder the tool wrote (never a folder of yours)."

@@ -162,7 +162,7 @@ def run_command(
         result = _simulate(sc, settings, precision)
         write_claimed_results(claimed, result)
     if output.report:
-        report_into(target.path)
+        report_into(target.path, suppress_below=output.suppress_below)
     if as_json:
         print_json(summary_dict(result))
         print_warnings(schedule)

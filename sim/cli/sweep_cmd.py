@@ -202,7 +202,7 @@ def sweep_command(
             definition, run_settings.but(progress=progress), out=folder, source=source
         )
     if output.report:
-        report_into(Path(result.out))
+        report_into(Path(result.out), suppress_below=output.suppress_below)
     print_warnings(schedule)
     if as_json:
         print_json(result.to_dict())

@@ -70,5 +70,11 @@ def test_run_and_compare_take_report(tmp_path):
     # --force replaces a results folder holding a report (report.html and figures/ are its own)
     sim_invoke("run", small, *SHORT, "--out", str(run), "--force")
     assert not (run / "report.html").exists()
+    # --suppress-below goes with --report, on the run's own page too
+    alone = invoke("run", small, *SHORT, "--out", run, "--force", "--suppress-below", "5")
+    assert alone.exit_code == 2 and "add --report" in alone.output
+    hidden = ["--report", "--suppress-below", "100000"]
+    sim_invoke("run", small, *SHORT, "--out", str(run), "--force", *hidden)
+    assert "under 100000 (suppressed)" in (run / "report.html").read_text()
     refused = invoke("compare", run, run, "--report")
     assert refused.exit_code == 2 and "--report writes into the comparison folder" in refused.output
