@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from hashlib import sha256
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from sim.scenario.changes import scenario_to_dict
 from sim.scenario.schema import Scenario
 from sim.search.levers import LeversFile
 from sim.search.packages import Package
+from sim.sweep.definition import computing_versions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,12 +73,7 @@ class SearchDefinition:
     def digest(self) -> str:
         """A hash of the packages' resolved scenarios, the seed and the versions computing
         them: a resumed search reuses replications only when this is unchanged."""
-        versions = {}
-        for name in ("caseflow-sim", "numpy", "scipy", "simpy"):
-            try:
-                versions[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                versions[name] = None
+        versions = computing_versions()
         doc = {
             "definition": self.to_dict(),
             "scenarios": [scenario_to_dict(s) for s in self.scenarios],

@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def computing_versions() -> dict[str, str | None]:
+    """The versions of the packages that compute a replication's numbers (``None`` when one
+    is not installed): stored results are reused only while these are unchanged."""
+    versions: dict[str, str | None] = {}
+    for name in ("caseflow-sim", "numpy", "scipy", "simpy"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
 @dataclass(frozen=True)
 class SweepDefinition:
     """Everything that decides a sweep's numbers (not where or how fast it runs)."""
@@ -53,12 +65,7 @@ class SweepDefinition:
 
     def digest(self) -> str:
         """A hash of the definition, the resolved scenario and the versions that compute it."""
-        versions = {}
-        for name in ("caseflow-sim", "numpy", "scipy", "simpy"):
-            try:
-                versions[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                versions[name] = None
+        versions = computing_versions()
         doc = {
             "definition": self.to_dict(),
             "scenario": scenario_to_dict(self.scenario),
