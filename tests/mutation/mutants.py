@@ -74,8 +74,14 @@ MUTANTS = [
     Mutant(
         "chunk-priority-reversed",
         "officers.py",
-        "key = (case.triaged_risk, int(chunk), case.referral_day, next(self._order))",
-        "key = (case.triaged_risk, -int(chunk), case.referral_day, next(self._order))",
+        (
+            "entry = (case.triaged_risk, int(chunk), case.referral_day, "
+            "next(self._order), case, chunk)"
+        ),
+        (
+            "entry = (case.triaged_risk, -int(chunk), case.referral_day, "
+            "next(self._order), case, chunk)"
+        ),
         "priority: investigation before safeguarding",
     ),
     Mutant(
@@ -88,8 +94,8 @@ MUTANTS = [
     Mutant(
         "caseload-cap-off-by-one",
         "officers.py",
-        "return self.active and len(self.held) < self.caseload_cap",
-        "return self.active and len(self.held) <= self.caseload_cap",
+        "return len(self.held) < g.caseload_cap",
+        "return len(self.held) <= g.caseload_cap",
         "comparison: an officer takes one case over the cap",
     ),
     Mutant(
@@ -116,22 +122,28 @@ MUTANTS = [
     Mutant(
         "grade-at-threshold",
         "grading.py",
-        "if r is not None and days > r.factor * target_days:",
-        "if r is not None and days >= r.factor * target_days:",
-        "comparison: a case exactly on its target counted late",
+        (
+            "if allocation is not None and _elapsed(referred, "
+            "case.allocated_day, as_of_day) > allocation:"
+        ),
+        (
+            "if allocation is not None and _elapsed(referred, "
+            "case.allocated_day, as_of_day) >= allocation:"
+        ),
+        "comparison: a case allocated exactly on its target counted late",
     ),
     Mutant(
         "harm-ignores-warmup",
         "observation.py",
-        "exposure = min(end, model.end_day) - max(case.referral_day, model.warmup_day)",
-        "exposure = min(end, model.end_day) - case.referral_day",
+        "exposure = min(end, model.end_day) - max(referred, model.warmup_day)",
+        "exposure = min(end, model.end_day) - referred",
         "counter: harm counted during the warm-up",
     ),
     Mutant(
         "seasonality-phase-sign",
         "arrivals.py",
-        "phase = 2 * math.pi * (day - cat.seasonality_peak_day) / DAYS_PER_YEAR",
-        "phase = 2 * math.pi * (day + cat.seasonality_peak_day) / DAYS_PER_YEAR",
+        "r *= 1.0 + amplitude * math.cos(2 * math.pi * (day - peak) / DAYS_PER_YEAR)",
+        "r *= 1.0 + amplitude * math.cos(2 * math.pi * (day + peak) / DAYS_PER_YEAR)",
         "rate: the seasonal peak on the wrong day",
     ),
     Mutant(
