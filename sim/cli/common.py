@@ -93,6 +93,9 @@ def _reporting_errors(fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
         stopped = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
         line = interrupted_line(stopped)
         err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+        # the process ends now, its folders cleaned up and workers stopped: a process pool's
+        # exit hook that trips over the stopped workers must not add a traceback to the line
+        sys.unraisablehook = _silent
         raise typer.Exit(stopped.exit_status) from None
     except ReplicationError as exc:
         if os.environ.get("SIM_DEBUG"):
@@ -108,6 +111,10 @@ def _reporting_errors(fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
             "(set SIM_DEBUG=1 for a traceback)",
             EXIT_FAILED,
         )
+
+
+def _silent(_unraisable: Any) -> None:
+    """An unraisable-exception hook that says nothing (used only once a command is ending)."""
 
 
 def _one_line(text: str) -> str:
