@@ -4,7 +4,8 @@ The page starts a :class:`Job` and polls it; the job runs its work in a thread o
 so the page stays live (a Cancel button works while replications run). Jobs of every page
 served by one ``sim app`` wait for each other (:data:`RUN_LOCK`): one run uses the
 machine's cores at a time. A cancelled job stops at once: its worker processes are
-stopped (:mod:`sim.app.cancelling`), and it raises at its next progress step.
+stopped (:class:`~sim.experiment.executors.LocalProcessExecutor` given the job's cancel
+event), and it raises at its next progress step.
 """
 
 from __future__ import annotations
@@ -16,13 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.errors import InputError
+from sim.experiment.executors import Cancelled
 
 RUN_LOCK = threading.Lock()
 """Held by the job that is running; the others wait for it."""
-
-
-class Cancelled(Exception):
-    """The page's Cancel button was pressed."""
 
 
 class Job:

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.app.cache import is_cached, run_cached
-from sim.app.cancelling import CancellableExecutor
 from sim.app.choice import Choice, choice_package, choice_scenario
 from sim.app.jobs import Job
 from sim.app.modes import Mode, mode_settings
 from sim.app.timing import drawing_key, measured_rate, record_rate
 from sim.compare.comparison import compare
-from sim.experiment.executors import default_workers
+from sim.experiment.executors import LocalProcessExecutor, default_workers
 from sim.report.document import Report, Section
 from sim.report.figures_run import backlog_figure
 from sim.report.html import render
@@ -126,7 +125,7 @@ def _ensure(request: Request, applied: Scenario, job: Job, what: str) -> tuple[P
     folder, result = run_cached(
         request.cache,
         applied,
-        executor=CancellableExecutor(workers, job.cancel_event),
+        executor=LocalProcessExecutor(workers, cancelled=job.cancel_event),
         progress=progress,
         command=("sim", "app", str(request.scenario_file)),
     )

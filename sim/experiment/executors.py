@@ -8,8 +8,9 @@ the number of workers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from typing import Any, Protocol
 
 from sim.experiment.workers import prepare_worker, stop_workers
@@ -29,12 +30,34 @@ class SerialExecutor:
             yield i, fn(task)
 
 
+POLL_SECONDS = 0.25
+"""How often a cancellable run looks at its cancel event, seconds."""
+
+
+class Cancelled(Exception):
+    """A run stopped by its caller's cancel event (running replications are lost)."""
+
+
 class LocalProcessExecutor:
     """Runs tasks on ``workers`` local processes, which end with the command (see
-    :mod:`sim.experiment.workers`)."""
+    :mod:`sim.experiment.workers`). With a ``cancelled`` event, setting it stops the
+    workers at once (within :data:`POLL_SECONDS`) and raises :class:`Cancelled`."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, cancelled: threading.Event | None = None) -> None:
         self.workers = max(1, int(workers))
+        self.cancelled = cancelled
+
+    def _as_finished(self, futures: Iterable[Future]) -> Iterator[Future]:
+        """The futures as they finish, checking the cancel event while waiting."""
+        if self.cancelled is None:
+            yield from as_completed(futures)
+            return
+        pending = set(futures)
+        while pending:
+            if self.cancelled.is_set():
+                raise Cancelled()
+            done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            yield from done
 
     def map_indexed(self, fn, tasks):
         if not tasks:
@@ -47,7 +70,7 @@ class LocalProcessExecutor:
         finished = False
         try:
             futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
+            for future in self._as_finished(futures):
                 yield futures[future], future.result()
             finished = True
         finally:

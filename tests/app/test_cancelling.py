@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from sim.app.cancelling import CancellableExecutor
-from sim.app.jobs import Cancelled
+from sim.experiment.executors import Cancelled, LocalProcessExecutor
 
 
 def _square(x: int) -> int:
@@ -22,13 +21,14 @@ def _sleep(seconds: float) -> float:
 
 
 def test_results_come_back_with_their_indices():
-    out = dict(CancellableExecutor(2, threading.Event()).map_indexed(_square, [1, 2, 3, 4]))
+    executor = LocalProcessExecutor(2, cancelled=threading.Event())
+    out = dict(executor.map_indexed(_square, [1, 2, 3, 4]))
     assert out == {0: 1, 1: 4, 2: 9, 3: 16}
 
 
 def test_cancel_stops_running_tasks_at_once():
     cancelled = threading.Event()
-    runner = CancellableExecutor(2, cancelled).map_indexed(_sleep, [60.0, 60.0, 60.0])
+    runner = LocalProcessExecutor(2, cancelled=cancelled).map_indexed(_sleep, [60.0, 60.0, 60.0])
     timer = threading.Timer(1.0, cancelled.set)
     timer.start()
     started = time.monotonic()
