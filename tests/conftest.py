@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import sim
+from tests.chromium import ARGS, CHROMIUM
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -25,3 +26,13 @@ def small(small_path: Path) -> sim.Scenario:
 @pytest.fixture(scope="session")
 def baseline_path() -> Path:
     return ROOT / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright (tests/chromium.py), one per module."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()

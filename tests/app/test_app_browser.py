@@ -21,20 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_report_browser import ARGS, CHROMIUM
+from tests.chromium import needs_chromium
 from tests.processes import sim_cmd, start_sim
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEVERS = Path(__file__).resolve().parent / "levers_small.yaml"
 KPI = "inspection_substandard_rate"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
-        ".ci/run does it as root) to drive the page in a real browser",
-    ),
-]
+pytestmark = needs_chromium("drive the page in a real browser")
 
 
 def _free_port() -> int:
@@ -73,15 +67,6 @@ def served(tmp_path_factory):
             server.wait(timeout=20)
         except Exception:
             os.killpg(server.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def test_server_listens_on_localhost_only(served):

@@ -16,24 +16,10 @@ from pathlib import Path
 import pytest
 
 from sim.report import build_report
+from tests.chromium import needs_chromium
 from tests.report_data import DATA, SHORT, package_file, sim_invoke
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
-    ".ci/run does it as root) to open the reports in a real browser",
-)
+pytestmark = needs_chromium("open the reports in a real browser")
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +49,6 @@ def pages(tmp_path_factory):
         "compare": root / "compare" / "report.html",
         "compare-files": root / "files" / "report.html",
     }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _sizes(page) -> list[dict]:

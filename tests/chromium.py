@@ -1,0 +1,28 @@
+"""Debian's chromium for the tests that open pages in a real browser (Playwright for Python
+drives it; no browser is downloaded). The ``browser`` fixture is in tests/conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def needs_chromium(what: str) -> pytest.MarkDecorator:
+    """Skip, with the way to install it, when the system's chromium is absent."""
+    return pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
+        f".ci/run does it as root) to {what}",
+    )
