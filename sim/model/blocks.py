@@ -3,9 +3,8 @@
 A numpy ``Generator`` fills an array of standard variates by calling the same routine once
 per element, so ``rng.standard_normal(n)`` yields the numbers ``n`` calls of
 ``rng.standard_normal()`` would, and a scenario distribution's scalar draw is an exact
-function of one standard variate (an exponential of mean ``m`` is ``m × E``, a lognormal
-is ``exp(mu + sigma × Z)``, a gamma of shape ``k`` and scale ``s`` is ``s × G(k)``, a uniform
-on [a, b] is ``a + (b − a) × U``), evaluated here with the same double-precision arithmetic.
+function of one standard variate (each distribution's ``standard`` kind and
+``from_standard``, in sim.scenario.distributions, which its own ``sample`` uses too).
 Drawing a block once and handing the numbers out one by one is therefore bit-identical to
 drawing them one at a time, and much cheaper per variate.
 
@@ -19,10 +18,11 @@ falls back to scalar draws for good. Every draw from a stream must go through it
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
+
+from sim.scenario.distributions import draw_standard
 
 BLOCK = 256
 """Variates per block (a block of 256 doubles is 2 KB)."""
@@ -52,11 +52,11 @@ class BlockStream:
         if kind != self._kind:
             self._switch(kind)
         if not self.blocked:
-            return _draw(self.rng, kind, None)
+            return draw_standard(self.rng, kind, None)
         i = self._next
         if i == len(self._values):
             self._state = self.rng.bit_generator.state
-            self._values = _draw(self.rng, kind, BLOCK).tolist()
+            self._values = draw_standard(self.rng, kind, BLOCK).tolist()
             i = 0
         self._next = i + 1
         return self._values[i]
@@ -67,7 +67,7 @@ class BlockStream:
         if self._kind is not None and self._next < len(self._values):
             self.rng.bit_generator.state = self._state
             if self._next:
-                _draw(self.rng, self._kind, self._next)
+                draw_standard(self.rng, self._kind, self._next)
         self._kind, self._values, self._next = None, [], 0
         return self.rng
 
@@ -80,40 +80,13 @@ class BlockStream:
         self._kind = kind
 
 
-def _draw(rng: np.random.Generator, kind: _Kind, size: int | None) -> Any:
-    name, shape = kind
-    if name == "normal":
-        return rng.standard_normal(size)
-    if name == "exponential":
-        return rng.standard_exponential(size)
-    if name == "uniform":
-        return rng.random(size)
-    return rng.standard_gamma(shape, size)
-
-
-_NORMAL: _Kind = ("normal", 0.0)
-_EXPONENTIAL: _Kind = ("exponential", 0.0)
-_UNIFORM: _Kind = ("uniform", 0.0)
-
-
 def sample(dist: Any, stream: BlockStream) -> float:
     """A draw of the scenario distribution ``dist``, equal to ``dist.sample(stream.rng)``
     had every draw of the stream been scalar. Unit: the distribution's (hours or days)."""
-    kind = dist.kind
-    if kind == "fixed":
-        return dist.value
-    if kind == "lognormal":
-        sigma2 = math.log1p(dist.cv**2)
-        mu = math.log(dist.mean_value) - sigma2 / 2
-        return math.exp(mu + math.sqrt(sigma2) * stream.standard(_NORMAL))
-    if kind == "exponential":
-        return dist.mean_value * stream.standard(_EXPONENTIAL)
-    if kind == "gamma":
-        shape = 1.0 / dist.cv**2
-        return (dist.mean_value / shape) * stream.standard(("gamma", shape))
-    if kind == "uniform":
-        return dist.low + (dist.high - dist.low) * stream.standard(_UNIFORM)
-    return dist.sample(stream.sync())
+    kind = dist.standard
+    if kind is None:
+        return dist.from_standard(0.0)
+    return dist.from_standard(stream.standard(kind))
 
 
 class UniformBlocks:

@@ -9,7 +9,7 @@ distribution says (hours of work, days of delay).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,6 +19,24 @@ MAX_AMOUNT = 1e6
 a million days is over 2,700 years, a million hours over a century of one person's work."""
 MIN_CV, MAX_CV = 1e-6, 100.0
 """Range of a coefficient of variation (std / mean) that can be sampled without overflow."""
+
+
+StandardKind = tuple[str, float]
+"""A standard variate: ``("normal"|"exponential"|"uniform", 0)`` or ``("gamma", shape)``."""
+
+
+def draw_standard(rng: np.random.Generator, kind: StandardKind | None, size: int | None = None):
+    """Standard variates of ``kind`` from ``rng``: one float (``size`` None) or an array."""
+    if kind is None:
+        return 0.0
+    name, shape = kind
+    if name == "normal":
+        return rng.standard_normal(size)
+    if name == "exponential":
+        return rng.standard_exponential(size)
+    if name == "uniform":
+        return rng.random(size)
+    return rng.standard_gamma(shape, size)
 
 
 class _Dist(BaseModel):
@@ -40,8 +58,19 @@ class _Dist(BaseModel):
     def variance(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - overridden
+    @property
+    def standard(self) -> StandardKind | None:
+        """The standard variate a draw is a function of (``None``: no randomness)."""
+        return None
+
+    def from_standard(self, z: float) -> float:  # pragma: no cover - overridden
+        """The draw that the standard variate ``z`` (of kind :attr:`standard`) gives."""
         raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """One draw; equal to ``from_standard`` of one standard variate drawn from ``rng``, so
+        variates drawn in blocks (sim.model.blocks) give the same numbers."""
+        return float(self.from_standard(draw_standard(rng, self.standard)))
 
 
 class Fixed(_Dist):
@@ -58,7 +87,7 @@ class Fixed(_Dist):
     def variance(self) -> float:
         return 0.0
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def from_standard(self, z: float) -> float:
         return self.value
 
 
@@ -86,8 +115,10 @@ class Exponential(_WithMean):
     def variance(self) -> float:
         return self.mean_value**2
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.exponential(self.mean_value))
+    standard: ClassVar[StandardKind] = ("exponential", 0.0)
+
+    def from_standard(self, z: float) -> float:
+        return self.mean_value * z
 
 
 class _MeanCv(_WithMean):
@@ -103,10 +134,12 @@ class Lognormal(_MeanCv):
 
     kind: Literal["lognormal"] = "lognormal"
 
-    def sample(self, rng: np.random.Generator) -> float:
+    standard: ClassVar[StandardKind] = ("normal", 0.0)
+
+    def from_standard(self, z: float) -> float:
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean_value) - sigma2 / 2
-        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+        return math.exp(mu + math.sqrt(sigma2) * z)
 
 
 class Gamma(_MeanCv):
@@ -114,9 +147,13 @@ class Gamma(_MeanCv):
 
     kind: Literal["gamma"] = "gamma"
 
-    def sample(self, rng: np.random.Generator) -> float:
+    @property
+    def standard(self) -> StandardKind:
+        return ("gamma", 1.0 / self.cv**2)
+
+    def from_standard(self, z: float) -> float:
         shape = 1.0 / self.cv**2
-        return float(rng.gamma(shape, self.mean_value / shape))
+        return (self.mean_value / shape) * z
 
 
 class Uniform(_Dist):
@@ -140,8 +177,10 @@ class Uniform(_Dist):
     def variance(self) -> float:
         return (self.high - self.low) ** 2 / 12
 
-    def sample(self, rng: np.random.Generator) -> float:
-        return float(rng.uniform(self.low, self.high))
+    standard: ClassVar[StandardKind] = ("uniform", 0.0)
+
+    def from_standard(self, z: float) -> float:
+        return self.low + (self.high - self.low) * z
 
 
 Distribution = Annotated[
