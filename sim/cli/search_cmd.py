@@ -147,11 +147,23 @@ SEARCH_OPTIONS = OptionGroup(
             ],
             SearchOptions.level,
         ),
+        option(
+            "refine",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--refine/--no-refine",
+                    help="Add the cheaper neighbours (one lever one step lower, or off) of "
+                    "the cheapest package that looks enough, walking down the grid.",
+                ),
+            ],
+            SearchOptions.refine,
+        ),
     ),
     _search_options,
 )
-"""``--probability --budget --max-reps --package-reps --packages --round-reps --level`` → the
-:class:`SearchOptions` fields they set."""
+"""``--probability --budget --max-reps --package-reps --packages --round-reps --level
+--refine`` → the :class:`SearchOptions` fields they set."""
 
 
 def round_line(report: RoundReport) -> None:
@@ -217,10 +229,11 @@ def search_command(
     console.print(front_table(result))
     err_console.print(result.manifest["claim"], highlight=False, soft_wrap=True)
     m = result.manifest
+    refined = f" + {m['refined_packages']} from refinement" if m["refined_packages"] else ""
     err_console.print(
         f"wrote {result.out}/ in {m['timings']['wall_seconds']:.1f} s: {m['packages_simulated']} "
-        f"of {m['candidate_packages']} packages simulated ({m['grid_packages']} in the grid), "
-        f"{m['replications']} replications ({m['replications_resumed']} resumed)",
+        f"of {m['candidate_packages']}{refined} packages simulated ({m['grid_packages']} in the "
+        f"grid), {m['replications']} replications ({m['replications_resumed']} resumed)",
         highlight=False,
         soft_wrap=True,
     )

@@ -30,7 +30,8 @@ class SearchOptions:
     budget); ``package_cap``: most replications of one package; ``max_packages``: candidates
     (a space-filling subset of the grid when it is larger); ``budget``: most money per year
     a package may cost (``None``: no cap); ``round_reps``: replications per sequential round
-    (the same wherever they run, so the answer never depends on the workers).
+    (the same wherever they run, so the answer never depends on the workers); ``refine``:
+    add cheaper neighbours of the package that is enough (:mod:`sim.search.descent`).
     """
 
     probability: float = 0.8
@@ -41,18 +42,39 @@ class SearchOptions:
     max_packages: int = 16
     budget: float | None = None
     round_reps: int = 4
+    refine: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass
 class SearchDefinition:
     """What decides the numbers of every replication: the base scenario (run settings
-    applied: seed, horizon, warm-up), the levers and the candidate packages."""
+    applied: seed, horizon, warm-up), the levers and the candidate packages.
+
+    The first ``initial`` packages are the candidates chosen before anything runs;
+    refinement (:mod:`sim.search.descent`) appends more with :meth:`add`.
+    """
 
     scenario: Scenario
     levers: LeversFile
-    packages: tuple[Package, ...]
-    scenarios: tuple[Scenario, ...]  # one per package, measures added
+    packages: list[Package]
+    scenarios: list[Scenario]  # one per package, measures added
     source: str = "levers"
+    initial: int = -1
+
+    def __post_init__(self) -> None:
+        self.packages, self.scenarios = list(self.packages), list(self.scenarios)
+        if self.initial < 0:
+            self.initial = len(self.packages)
+
+    def add(self, levels: tuple[float | None, ...]) -> Package:
+        """Append the package with these levels (and its checked scenario)."""
+        from sim.search.packages import package_cost, package_scenario
+
+        package = Package(len(self.packages), levels, package_cost(self.levers, levels))
+        scenario = package_scenario(self.scenario, self.levers, package, source=self.source)
+        self.packages.append(package)
+        self.scenarios.append(scenario)
+        return package
 
     @property
     def seed(self) -> int:
@@ -67,16 +89,18 @@ class SearchDefinition:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "levers": self.lever_names,
-            "packages": [list(p.levels) for p in self.packages],
+            "packages": [list(p.levels) for p in self.packages[: self.initial]],
         }
 
     def digest(self) -> str:
-        """A hash of the packages' resolved scenarios, the seed and the versions computing
-        them: a resumed search reuses replications only when this is unchanged."""
+        """A hash of the levers, the candidates' resolved scenarios, the seed and the
+        versions computing them: a resumed search reuses replications only when this is
+        unchanged (packages added by refinement follow from the levers and the base)."""
         versions = computing_versions()
         doc = {
             "definition": self.to_dict(),
-            "scenarios": [scenario_to_dict(s) for s in self.scenarios],
+            "levers": self.levers.model_dump(mode="json"),
+            "scenarios": [scenario_to_dict(s) for s in self.scenarios[: self.initial]],
             "versions": versions,
         }
         return sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()

@@ -22,10 +22,22 @@ from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.output.folders import Claim
 from sim.search.definition import SearchDefinition
+from sim.search.packages import grid_cell
 from sim.sweep.store import SweepStore
 from sim.sweep.sweeper import SweepTask, run_sweep_task
 
 Key = tuple[int, int]  # (package, replication)
+
+
+class UnderCap:
+    """The kept replications worth loading: any package's (by grid cell), replication
+    below ``cap``."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and 0 <= key[1] < self.cap
 
 
 def all_met(kpis: Mapping[str, float], targets: Sequence[Condition]) -> bool:
@@ -80,19 +92,24 @@ def _digest_of(kept: Path) -> str | None:
 
 
 class Evaluator:
-    """Runs (package, replication) tasks, or takes them from the work folder."""
+    """Runs (package, replication) tasks, or takes them from the work folder.
+
+    Keys are (package index, replication); in the work folder a task is stored under the
+    package's grid cell (:func:`sim.search.packages.grid_cell`), so refinement, which adds
+    packages in an order that depends on the results, still finds each one's replications.
+    """
 
     def __init__(
         self,
         definition: SearchDefinition,
         settings: RunSettings,
         store: SearchStore | None,
-        wanted: set[Key],
+        cap: int,
     ) -> None:
         self.definition = definition
         self.settings = settings
         self.store = store
-        self.kept = store.load(wanted) if store is not None else {}
+        self.kept = store.load(UnderCap(cap)) if store is not None else {}
         self.done: dict[Key, dict[str, Any]] = {}
         self.simulated = 0
         self.resumed = 0
@@ -103,8 +120,9 @@ class Evaluator:
         for key in keys:
             if key in self.done:
                 continue
-            if key in self.kept:
-                self.done[key] = self.kept[key]
+            cell = self._cell(key)
+            if cell in self.kept:
+                self.done[key] = self.kept[cell]
                 self.resumed += 1
                 if tick is not None:
                     tick()
@@ -113,11 +131,13 @@ class Evaluator:
         if not todo:
             return
         d = self.definition
-        jobs = [SweepTask(p, r, d.scenarios[p], d.seed) for p, r in todo]
+        package_of = {self._cell(key): key[0] for key in todo}
+        jobs = [SweepTask(self._cell((p, r))[0], r, d.scenarios[p], d.seed) for p, r in todo]
         runner = self.settings.make_executor().map_indexed(run_sweep_task, jobs)
         try:
             for _, res in runner:
-                self.done[(res["point"], res["replication"])] = res
+                cell = (res["point"], res["replication"])
+                self.done[(package_of[cell], res["replication"])] = res
                 self.simulated += 1
                 if self.store is not None:
                     self.store.save(res)
@@ -127,6 +147,11 @@ class Evaluator:
             close = getattr(runner, "close", None)
             if close is not None:
                 close()
+
+    def _cell(self, key: Key) -> Key:
+        """(grid cell, replication) of a (package, replication) key."""
+        d = self.definition
+        return (grid_cell(d.levers, d.packages[key[0]].levels), key[1])
 
     def kpis(self, key: Key) -> dict[str, float]:
         return self.done[key]["kpis"]

@@ -59,6 +59,17 @@ def grid_size(levers: LeversFile) -> int:
     return math.prod(len(lv.options()) for lv in levers.levers.values())
 
 
+def grid_cell(levers: LeversFile, levels: tuple[float | None, ...]) -> int:
+    """The package's place in the whole grid of options (mixed radix, first lever most
+    significant): the same package has the same cell however the search reached it, so
+    kept replications are matched to packages by cell."""
+    cell = 0
+    for lever, level in zip(levers.levers.values(), levels, strict=True):
+        options = lever.options()
+        cell = cell * len(options) + options.index(level)
+    return cell
+
+
 def _grid(levers: LeversFile) -> list[tuple[int, ...]]:
     return list(itertools.product(*(range(len(lv.options())) for lv in levers.levers.values())))
 

@@ -63,6 +63,12 @@ class Procedure:
         if not self.tallies:
             self.tallies = [Tally() for _ in self.costs]
 
+    def add(self, cost: float) -> int:
+        """A new candidate costing ``cost`` a year, not yet run; returns its index."""
+        self.costs.append(cost)
+        self.tallies.append(Tally())
+        return len(self.costs) - 1
+
     def interval(self, i: int) -> tuple[float, float]:
         """Wilson bounds of package ``i`` (0 and 1 before any replication)."""
         t = self.tallies[i]

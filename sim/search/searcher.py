@@ -33,6 +33,7 @@ from sim.output.folders import OutputTarget, claim
 from sim.output.interrupts import Interrupted
 from sim.scenario.schema import Scenario
 from sim.search.definition import SearchDefinition, SearchOptions, SearchResult
+from sim.search.descent import Descent
 from sim.search.evaluation import Evaluator, SearchStore, all_met
 from sim.search.files import finish
 from sim.search.levers import LeversFile, read_levers
@@ -229,10 +230,9 @@ def _execute(
         options.package_cap,
         options.screening,
     )
-    wanted = {(p, r) for p in range(n) for r in range(options.package_cap)}
-    evaluator = Evaluator(definition, settings, store, wanted)
+    evaluator = Evaluator(definition, settings, store, options.package_cap)
     loop = _Loop(proc, evaluator, targets, options, settings, on_round)
-    loop.screen(n)
+    loop.screen(range(n))
     loop.rounds()
     result = build_result(
         definition,
@@ -259,6 +259,8 @@ class _Loop:
         self.round = 0
         self.spent = 0
         self.round_reps = options.round_reps
+        levers = evaluator.definition.levers
+        self.descent = Descent(levers) if options.refine else None
 
     @property
     def left(self) -> int:
@@ -302,19 +304,42 @@ class _Loop:
         d = self.evaluator.definition
         return d.packages[package].label(d.lever_names)
 
-    def screen(self, n: int) -> None:
-        """``screening`` replications of every package, cheapest first, reported in
+    def screen(self, packages: Sequence[int]) -> None:
+        """``screening`` replications of each of ``packages`` (in that order), reported in
         batches of at least :data:`SCREEN_BATCH` replications."""
         per = max(1, SCREEN_BATCH // self.options.screening)
-        for first in range(0, n, per):
+        for first in range(0, len(packages), per):
             if self.left <= 0:
                 break
-            self._run([(p, self.options.screening) for p in range(first, min(n, first + per))])
+            self._run([(p, self.options.screening) for p in packages[first : first + per]])
 
     def rounds(self) -> None:
-        while self.left > 0 and self.proc.blocking():
+        """Refinement steps and sequential rounds until settled or out of replications:
+        while the anchor has cheaper neighbours not yet tried, they come first."""
+        while self.left > 0:
+            if self.descent is not None and self._refine():
+                continue
+            if not self.proc.blocking():
+                break
             plan = self.proc.allocate(min(self.round_reps, self.left))
             if not plan:
                 break
             self.round += 1
             self._run(sorted(plan.items()))
+
+    def _refine(self) -> bool:
+        """Add and screen the anchor's next cheaper neighbours (see
+        :mod:`sim.search.descent`); ``False`` when there is no anchor or none is left."""
+        anchor = self.proc.incumbent()
+        if anchor is None:
+            anchor = self.proc.best()
+        if anchor is None:
+            return False
+        d = self.evaluator.definition
+        known = {p.levels for p in d.packages}
+        batch = self.descent.next_batch(d.packages[anchor].levels, known)
+        if not batch:
+            return False
+        added = [self.proc.add(d.add(levels).cost_per_year) for levels in batch]
+        self.screen(added)
+        return True

@@ -9,9 +9,10 @@ import numpy as np
 
 from sim.compare.conditions import Condition
 from sim.search.definition import SearchDefinition, SearchOptions, SearchResult
+from sim.search.descent import cheaper_neighbours
 from sim.search.evaluation import Evaluator
 from sim.search.packages import grid_size
-from sim.search.procedure import FEASIBLE, Procedure
+from sim.search.procedure import FEASIBLE, INFEASIBLE, Procedure
 
 ROW_FIELDS = (
     "package",
@@ -23,6 +24,7 @@ ROW_FIELDS = (
     "wilson_low",
     "wilson_high",
     "status",
+    "stage",
 )
 
 
@@ -61,6 +63,7 @@ def package_rows(
                 "wilson_low": low if t.n else None,
                 "wilson_high": high if t.n else None,
                 "status": status,
+                "stage": "candidate" if p.index < definition.initial else "refinement",
                 **_target_shares(evaluator, p.index, t.n, targets),
             }
         )
@@ -80,11 +83,26 @@ def pareto_front(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return front
 
 
+def locally_minimal(definition: SearchDefinition, proc: Procedure, best: int | None) -> bool:
+    """Whether every one-step-cheaper neighbour of the chosen package (one lever one option
+    lower, or off) was tried and ruled out as infeasible."""
+    if best is None:
+        return False
+    statuses = proc.statuses()
+    index = {p.levels: p.index for p in definition.packages}
+    neighbours = cheaper_neighbours(definition.levers, definition.packages[best].levels)
+    return all(n in index and statuses[index[n]] == INFEASIBLE for n in neighbours)
+
+
 def claim_text(
-    row: dict[str, Any] | None, options: SearchOptions, settled: bool, open_: list[str]
+    row: dict[str, Any] | None,
+    options: SearchOptions,
+    settled: bool,
+    open_: list[str],
+    minimal: bool = False,
 ) -> str:
     """The answer in words, with the confidence the procedure gives (``open_``: labels of
-    the cheaper packages still undecided)."""
+    the cheaper packages still undecided; ``minimal``: see :func:`locally_minimal`)."""
     p = options.probability
     if row is None:
         why = (
@@ -99,6 +117,8 @@ def claim_text(
         f"{options.level:.0%} interval {row['wilson_low']:.3g}–{row['wilson_high']:.3g}, "
         f"so P ≥ {p:g} at that confidence"
     )
+    if minimal:
+        text += "; every package one step cheaper (one lever lower or off) is ruled out"
     if not settled:
         more = f" and {len(open_) - 3} more" if len(open_) > 3 else ""
         text += f"; not settled, cheaper packages still undecided: {'; '.join(open_[:3])}{more}"
@@ -117,6 +137,7 @@ def build_result(
     best = proc.best()
     settled = not proc.blocking()
     spent = sum(t.n for t in proc.tallies)
+    minimal = locally_minimal(definition, proc, best)
     manifest = {
         "kind": "search",
         "scenario": definition.scenario.name,
@@ -129,7 +150,9 @@ def build_result(
         "targets": [t.text for t in targets],
         "options": {k: v for k, v in vars(options).items()},
         "grid_packages": grid_size(definition.levers),
-        "candidate_packages": len(definition.packages),
+        "candidate_packages": definition.initial,
+        "refined_packages": len(definition.packages) - definition.initial,
+        "locally_minimal": minimal,
         "packages_simulated": sum(1 for t in proc.tallies if t.n),
         "replications": spent,
         "replications_simulated": evaluator.simulated,
@@ -143,6 +166,7 @@ def build_result(
             options,
             settled,
             [rows[i]["label"] for i in proc.blocking()],
+            minimal,
         ),
         "feasible_packages": sum(1 for r in rows if r["status"] == FEASIBLE),
         "definition_sha256": definition.digest(),
@@ -170,5 +194,7 @@ METHOD_NOTE = (
     "feasibility determination, Szechtman & Yucesan 2008; not their optimal allocation); "
     "stop when the cheapest feasible package is found and every cheaper one is infeasible, "
     "or when the budget or every open package's cap is spent; no correction for multiple "
-    "looks or packages"
+    "looks or packages; refinement: before each round, the cheaper neighbours (one lever one "
+    "option lower, or off) of the cheapest package that looks enough are added and screened, "
+    "largest saving first, two at a time"
 )

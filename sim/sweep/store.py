@@ -24,7 +24,7 @@ import json
 import math
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ class SweepStore:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def load(self, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    def load(self, wanted: Container[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
         """Finished tasks kept by an earlier, interrupted run of the same sweep."""
         done: dict[tuple[int, int], dict[str, Any]] = {}
         if not self.tasks.is_dir():

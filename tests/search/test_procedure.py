@@ -10,7 +10,7 @@ import pytest
 from sim.errors import InputError
 from sim.search import search
 from sim.search.levers import read_levers
-from sim.search.packages import make_packages
+from sim.search.packages import grid_cell, make_packages
 from sim.search.procedure import DOMINATED, FEASIBLE, INFEASIBLE, UNDECIDED, Procedure, Tally
 
 from .conftest import TARGET
@@ -41,9 +41,10 @@ class Bernoulli:
 
 
 def _levels(toy_levers) -> dict[int, float | None]:
+    """Prevention level by grid cell (tasks name their package by its cell)."""
     levers = read_levers(toy_levers)
     packages = make_packages(levers, max_packages=16, seed=5)
-    return {p.index: p.levels[0] for p in packages}
+    return {grid_cell(levers, p.levels): p.levels[0] for p in packages}
 
 
 def _search(toy, toy_levers, seed, **kw):
