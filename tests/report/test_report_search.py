@@ -227,3 +227,20 @@ def test_sim_report_of_a_search_folder_and_bad_input(toy, tmp_path):
     other = altered(folder, tmp_path / "other", manifest={"kind": "something"})
     out = invoke("report", other)
     assert out.exit_code == 2 and "calibration or search folder" in out.output
+
+
+def test_search_takes_suppress_below_only_beside_report(tmp_path):
+    alone = invoke(
+        "search",
+        DATA / "toy.yaml",
+        "--levers",
+        DATA / "toy_levers.yaml",
+        "--target",
+        "referrals_per_year_category_family<2000",
+        "--out",
+        tmp_path / "s",
+        "--suppress-below",
+        "5",
+    )
+    assert alone.exit_code == 2 and "add --report" in alone.output
+    assert not (tmp_path / "s").exists()
