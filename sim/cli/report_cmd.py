@@ -25,6 +25,8 @@ Examples:
   sim report results/sweep            (a sweep folder: tornado or Sobol indices)
 
   sim report results/calibration --suppress-below 10
+
+  sim report results/baseline-search  (a search folder: cost against probability)
 """
 
 
@@ -46,8 +48,8 @@ def report_command(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            help="A results, comparison, sweep or calibration folder; several results folders "
-            "(the baseline first) make a comparison page.",
+            help="A results, comparison, sweep, calibration or search folder; several "
+            "results folders (the baseline first) make a comparison page.",
             show_default=False,
         ),
     ],

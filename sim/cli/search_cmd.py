@@ -29,6 +29,7 @@ from sim.cli.options import (
     option,
     output_options,
 )
+from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.settings import RunSettings
 from sim.scenario import load_scenario
@@ -59,7 +60,7 @@ SEARCH_RUN_OPTIONS = RUN_OPTIONS.but(
 SEARCH_OUTPUT = output_options(
     "Results folder (default: results/ followed by the scenario's name and -search).",
     FORCE_HELP,
-).only("out", "force")
+)
 
 LeversOpt = Annotated[
     Path,
@@ -214,6 +215,8 @@ def search_command(
             settings=run_settings.but(progress=progress),
             on_round=round_line,
         )
+    if output.report:
+        report_into(Path(result.out), suppress_below=output.suppress_below)
     print_warnings(schedule + result.manifest.get("warnings", []))
     if result.manifest.get("until_from_targets"):
         err_console.print(

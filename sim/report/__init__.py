@@ -1,5 +1,5 @@
-"""Reports: charts and one self-contained HTML page from a results, comparison, sweep or
-calibration folder (``sim report``, ``--report``)."""
+"""Reports: charts and one self-contained HTML page from a results, comparison, sweep,
+calibration or search folder (``sim report``, ``--report``)."""
 
 from sim.report.build import build_report
 from sim.report.writer import write_files, write_folder, write_into

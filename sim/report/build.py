@@ -9,6 +9,7 @@ from sim.compare.comparison import compare
 from sim.errors import InputError
 from sim.report.document import Report
 from sim.report.inputs import comparison_runs, folder_kind, read_csv_rows, read_json, read_run
+from sim.report.search_input import read_search
 from sim.report.sections_analyses import (
     SweepDesign,
     calibration_report,
@@ -16,6 +17,7 @@ from sim.report.sections_analyses import (
     sweep_report,
 )
 from sim.report.sections_run import results_report
+from sim.report.sections_search import search_report
 from sim.report.suppress import Suppression
 from sim.scenario import load_scenario
 
@@ -23,7 +25,7 @@ from sim.scenario import load_scenario
 def build_report(
     folders: Sequence[str | Path], *, suppress_below: int = 0, base: Path | None = None
 ) -> Report:
-    """The report of one results, comparison, sweep or calibration folder, or the
+    """The report of one results, comparison, sweep, calibration or search folder, or the
     comparison page of several results folders (the first is the baseline).
 
     ``suppress_below`` hides counts under that number (0: none). ``base`` is the folder
@@ -64,5 +66,7 @@ def build_report(
             read_csv_rows(path / "summary.csv") if (path / "summary.csv").is_file() else [],
         )
         return sweep_report(manifest, rows, design, load_scenario(path / "scenario.yaml"), base)
+    if kind == "search":
+        return search_report(read_search(path, base), sup)
     doc = read_json(path / "calibration.json")
     return calibration_report(doc, read_csv_rows(path / "calibration.csv"))

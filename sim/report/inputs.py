@@ -1,4 +1,4 @@
-"""What a report is built from: a results, comparison, sweep or calibration folder, read
+"""What a report is built from: a results, comparison, sweep, calibration or search folder, read
 back and checked (a folder of another kind is refused with an :class:`InputError`)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sim.experiment.settings import RunSettings
 from sim.output.results import ResultsFolder, is_results_folder, read_results_folder
 from sim.scenario import Scenario, load_scenario
 
-KINDS = ("results", "comparison", "sweep", "calibration")
+KINDS = ("results", "comparison", "sweep", "calibration", "search")
 
 
 @dataclass
@@ -87,12 +87,11 @@ def read_run(path: str | Path) -> RunInput:
 
 
 def folder_kind(path: str | Path) -> str:
-    """``results``, ``comparison``, ``sweep`` or ``calibration``; :class:`InputError` else."""
+    """``results``, ``comparison``, ``sweep``, ``calibration`` or ``search``;
+    :class:`InputError` else."""
     path = Path(path)
     if not path.is_dir():
-        raise InputError(
-            "not a folder (give a results, comparison, sweep or calibration folder)", file=str(path)
-        )
+        raise InputError(f"not a folder (give {FOLDERS})", file=str(path))
     if is_results_folder(path):
         return "results"
     if (path / "comparison.json").is_file():
@@ -101,10 +100,23 @@ def folder_kind(path: str | Path) -> str:
         return "sweep"
     if (path / "calibration.csv").is_file():
         return "calibration"
-    raise InputError(
-        "not a results, comparison, sweep or calibration folder written by this tool",
-        file=str(path),
-    )
+    if is_search_folder(path):
+        return "search"
+    raise InputError(f"not {FOLDERS} written by this tool", file=str(path))
+
+
+FOLDERS = "a results, comparison, sweep, calibration or search folder"
+
+
+def is_search_folder(path: Path) -> bool:
+    """A folder ``sim search`` wrote: ``search.csv`` and a manifest of kind ``search``."""
+    if not (path / "search.csv").is_file() or not (path / "manifest.json").is_file():
+        return False
+    try:
+        manifest = read_json(path / "manifest.json")
+    except InputError:
+        return False
+    return isinstance(manifest, dict) and manifest.get("kind") == "search"
 
 
 def read_json(file: Path) -> Any:

@@ -59,7 +59,7 @@ def test_bad_folders_are_one_line_exit_2(tmp_path):
     (tmp_path / "mine").mkdir()
     out = invoke("report", tmp_path / "mine")
     assert out.exit_code == 2
-    assert "not a results, comparison, sweep or calibration folder" in out.output
+    assert "not a results, comparison, sweep, calibration or search folder" in out.output
 
 
 def test_run_and_compare_take_report(tmp_path):

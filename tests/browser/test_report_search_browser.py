@@ -1,0 +1,74 @@
+"""The report of a search (``sim search ... --report`` on the toy of tests/search) opened in
+a real browser (Debian's chromium through Playwright): no console errors, the chart drawn
+with a real size, the headings and the headline present, and a screenshot of the first
+screen.
+
+Set ``SIM_REPORT_SCREENSHOTS=DIR`` to also write the screenshot to DIR (docs/images's
+report-search.png is made with ``SIM_REPORT_SCREENSHOTS=docs/images``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.report import build_report
+from tests.chromium import needs_chromium
+from tests.search_folder import run_toy_search
+
+pytestmark = needs_chromium("open the search report in a real browser")
+
+
+@pytest.fixture(scope="module")
+def search_page(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser-search") / "toy-search"
+    run_toy_search(out, "--report")
+    return out / "report.html"
+
+
+def test_search_report_renders_in_chromium(search_page, browser, tmp_path):
+    report = build_report([search_page.parent])
+    page = browser.new_page(viewport={"width": 1000, "height": 1250})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(search_page.as_uri(), wait_until="load")
+    assert errors == []
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('figure > svg')].map(e => {
+              const box = e.getBoundingClientRect();
+              const drawn = [...e.querySelectorAll('path')].filter(
+                  p => p.getBBox().width > 0 && p.getBBox().height > 0).length;
+              const marks = e.querySelectorAll('use').length;
+              return {w: box.width, h: box.height, drawn, marks,
+                      label: e.getAttribute('aria-label')};
+           })"""
+    )
+    assert len(charts) == 1
+    chart = charts[0]
+    assert chart["w"] > 500 and chart["h"] > 200 and chart["drawn"] > 4, chart
+    assert chart["marks"] >= 15, chart  # a marker for each simulated package, and more
+    assert chart["label"].startswith("Each of 15 simulated packages")
+    headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent.trim())")
+    assert headings == [
+        "The answer",
+        "Cost against probability",
+        "Levers and costs",
+        "How the search ran",
+    ]
+    assert headings[1:] == [s.title for s in report.sections]
+    answer = page.inner_text("#headline p.answer")
+    assert answer.startswith("The cheapest package shown to meet ")
+    assert "is prevention=3, at GBP 150,000 a year" in answer
+    assert page.eval_on_selector_all("table tbody tr", "rows => rows.length") >= 15
+    shot = tmp_path / "report-search.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    keep = os.environ.get("SIM_REPORT_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    page.close()
