@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.report.inputs import read_csv_rows, read_json
-from sim.search.levers import LeversFile, read_levers
+from sim.search.levers import LeversFile, parse_levers, read_levers
 
 COST_TOLERANCE = 0.01
 """Money a year by which a package's cost from the levers file may differ from search.csv's
@@ -100,7 +100,15 @@ def read_search(path: Path, base: Path) -> SearchInput:
 def _levers(
     manifest: dict[str, Any], found: SearchInput, base: Path
 ) -> tuple[LeversFile | None, str]:
-    """The levers file with a note on where it was read, or ``None`` and why not."""
+    """The levers as the search recorded them in its manifest; for an older folder, the
+    levers file with a note on where it was read, or ``None`` and why not."""
+    recorded = manifest.get("levers_definition")
+    if isinstance(recorded, dict):
+        try:
+            levers = parse_levers(recorded, source="manifest.json levers_definition")
+        except InputError as exc:
+            return None, f"The levers recorded in manifest.json cannot be read ({exc})."
+        return levers, "Costs and sources as the search recorded them (manifest.json)."
     name = manifest.get("levers_file")
     if not name:
         return None, "The search folder does not name its levers file."

@@ -143,6 +143,8 @@ def build_result(
         "scenario": definition.scenario.name,
         "levers_file": definition.source,
         "levers": definition.lever_names,
+        "currency": definition.levers.currency,
+        "levers_definition": definition.levers.model_dump(mode="json"),
         "seed": definition.seed,
         "horizon_days": definition.scenario.run.horizon_days,
         "until": timing.get("until"),

@@ -85,11 +85,11 @@ def test_chart_data_are_the_simulated_packages_front_and_choice(toy, tmp_path):
     assert data.x_range[0] < 0 < 285000 < data.x_range[1]
 
 
-def test_levers_table_has_costs_and_sources_when_the_file_still_gives_the_costs(toy, tmp_path):
+def test_levers_table_has_the_costs_and_sources_the_search_recorded(toy, tmp_path):
     folder, _ = toy
     report = build_report([folder], base=tmp_path)
     levers = report.sections[1]
-    assert levers.paragraphs[0].startswith("Costs and sources as read now from ")
+    assert levers.paragraphs[0] == "Costs and sources as the search recorded them (manifest.json)."
     rows = levers.tables[0].rows
     assert rows[0][:4] == [
         "prevention",
@@ -106,9 +106,23 @@ def test_levers_table_has_costs_and_sources_when_the_file_still_gives_the_costs(
     assert chosen[1:] == ["150,000", "16", "16", "1", "0.806–1", "feasible (chosen)"]
 
 
+def test_an_older_folder_reads_the_levers_file_while_it_still_gives_the_costs(toy, tmp_path):
+    folder, _ = toy
+    older = {"levers_definition": None, "currency": None}  # folders before they were recorded
+    kept = altered(folder, tmp_path / "kept", manifest=older)
+    found = _read(kept, tmp_path)
+    assert found.levers is not None and found.levers_note.startswith(
+        "Costs and sources as read now"
+    )
+    assert found.currency == "GBP"
+
+
 def test_a_levers_file_not_at_hand_or_changed_is_said_not_invented(toy, tmp_path):
     folder, _ = toy
-    gone = altered(folder, tmp_path / "gone", manifest={"levers_file": "nowhere/levers.yaml"})
+    older = {"levers_definition": None, "currency": None}  # folders before they were recorded
+    gone = altered(
+        folder, tmp_path / "gone", manifest={"levers_file": "nowhere/levers.yaml", **older}
+    )
     found = _read(gone, tmp_path)
     assert found.levers is None and "is not at hand" in found.levers_note
     report = build_report([gone], base=tmp_path)
@@ -121,7 +135,7 @@ def test_a_levers_file_not_at_hand_or_changed_is_said_not_invented(toy, tmp_path
     levers["levers"]["prevention"]["costs"][0]["per_year"] = 60000
     file = tmp_path / "changed.yaml"
     file.write_text(yaml.safe_dump(levers))
-    changed = altered(folder, tmp_path / "changed", manifest={"levers_file": str(file)})
+    changed = altered(folder, tmp_path / "changed", manifest={"levers_file": str(file), **older})
     found = _read(changed, tmp_path)
     assert found.levers is None and "has changed since the search" in found.levers_note
     assert found.currency == ""
