@@ -73,6 +73,13 @@ class Descent:
                 batch.append(other)
         return batch
 
+    def queued(self, anchor: Levels) -> int:
+        """Neighbours of ``anchor`` still to be offered (all of them before its first
+        batch); some may turn out to be candidates already."""
+        if anchor in self.pending:
+            return len(self.pending[anchor])
+        return len(cheaper_neighbours(self.levers, anchor))
+
     def exhausted(self, anchor: Levels) -> bool:
         """Whether every cheaper neighbour of ``anchor`` has been offered."""
         return anchor in self.pending and not self.pending[anchor]

@@ -269,8 +269,23 @@ class _Loop:
     def _tick(self) -> None:
         self.spent += 1
         if self.settings.progress is not None:
-            total = self.spent + min(self.left, self.proc.remaining_estimate())
+            total = self.spent + min(self.left, self._remaining())
             self.settings.progress(self.spent, max(total, self.spent))
+
+    def _remaining(self) -> int:
+        """Replications the search still seems to need: the procedure's estimate and the
+        screening of the anchor's neighbours not yet tried."""
+        anchor = self._anchor()
+        queued = 0
+        if self.descent is not None and anchor is not None:
+            levels = self.evaluator.definition.packages[anchor].levels
+            queued = self.descent.queued(levels) * self.options.screening
+        return self.proc.remaining_estimate() + queued
+
+    def _anchor(self) -> int | None:
+        """The incumbent, or the cheapest feasible package when there is none."""
+        anchor = self.proc.incumbent()
+        return self.proc.best() if anchor is None else anchor
 
     def _run(self, plan: list[tuple[int, int]]) -> None:
         """Run ``(package, extra replications)`` and add each replication to the tallies."""
@@ -294,7 +309,7 @@ class _Loop:
                 self.round,
                 self.spent,
                 self.options.max_reps,
-                min(self.left, self.proc.remaining_estimate()),
+                min(self.left, self._remaining()),
                 counts,
                 None if best is None else self._label(best),
             )
@@ -330,9 +345,7 @@ class _Loop:
     def _refine(self) -> bool:
         """Add and screen the anchor's next cheaper neighbours (see
         :mod:`sim.search.descent`); ``False`` when there is no anchor or none is left."""
-        anchor = self.proc.incumbent()
-        if anchor is None:
-            anchor = self.proc.best()
+        anchor = self._anchor()
         if anchor is None:
             return False
         d = self.evaluator.definition
