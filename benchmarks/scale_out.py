@@ -145,7 +145,7 @@ def markdown(record: dict) -> str:
         lines.append(f"\nResults byte-identical to 1 worker's: {same}.\n")
     m = record["machine"]
     lines.append(
-        f"Each cell: median (min–max) of {record['rounds']} rounds. {m['cores']} cores; load "
+        f"Each cell: median (min–max) of {record['rounds']} round(s). {m['cores']} cores; load "
         f"average after {m['load_average']}; commit {m['commit']}; {m['measured_at']}.\n"
     )
     return "\n".join(lines)
