@@ -1,0 +1,83 @@
+"""Timing and peak memory of whole commands, each in a fresh process (used by
+``memory_horizon.py`` and ``scale_out.py``).
+
+A command is started with :class:`subprocess.Popen` and reaped with :func:`os.wait4`, which
+returns the resource usage of that one child (and any children it reaped itself): its peak
+resident set size (``ru_maxrss``, kilobytes on Linux), user and system CPU seconds. Wall
+seconds are timed from launch to exit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIM = [sys.executable, "-m", "sim.cli.app"]
+"""The ``sim`` command of this checkout, run by this Python."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One whole-process run: wall seconds, CPU seconds (user + system), peak RSS in MB."""
+
+    wall_seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+
+
+def run_measured(args: list[str], cwd: Path = ROOT, env: dict | None = None) -> Measured:
+    """Run ``args`` in a fresh process and measure it; exit with its stderr if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    stderr = proc.stderr.read() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(args)}\n{stderr.strip()}")
+    return Measured(
+        wall_seconds=wall,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024.0,  # kilobytes on Linux
+    )
+
+
+def spread(values: list[float], digits: int = 2) -> dict[str, float]:
+    """Min, median and max of ``values``, rounded."""
+    return {
+        "min": round(min(values), digits),
+        "median": round(statistics.median(values), digits),
+        "max": round(max(values), digits),
+    }
+
+
+def fmt(s: dict[str, float], digits: int = 1) -> str:
+    """``median (min–max)`` of a :func:`spread`."""
+    return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+
+
+def machine() -> dict:
+    """Cores, load average, Python, commit and time of measurement."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
+    except OSError:
+        commit = None
+    return {
+        "cores": len(os.sched_getaffinity(0)),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "commit": commit,
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
