@@ -30,6 +30,8 @@ def run_toy_search(out: Path, *extra: str) -> str:
         "0.8",
         "--workers",
         "1",
+        "--packages",
+        "16",  # the whole grid of 15
         "--out",
         str(out),
         *extra,

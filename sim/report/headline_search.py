@@ -59,6 +59,12 @@ def _level(m: dict[str, Any]) -> str:
     return f"{float(level):.0%}" if isinstance(level, int | float) else ""
 
 
+def refined_text(m: dict[str, Any]) -> str:
+    """`` + N from refinement`` when refinement added packages, else ``""``."""
+    refined = int(m.get("refined_packages") or 0)
+    return f" + {refined} from refinement" if refined else ""
+
+
 def search_scale(m: dict[str, Any]) -> str:
     """``58 of 64 replications (the budget) on 15 of 15 candidate packages …``."""
     options = m.get("options") or {}
@@ -66,7 +72,7 @@ def search_scale(m: dict[str, Any]) -> str:
     return (
         f"{quantity(int(m.get('replications', 0)), 'replications')} of a budget of "
         f"{options.get('max_reps', '?')}, {m.get('packages_simulated', '?')} of "
-        f"{m.get('candidate_packages', '?')} candidate packages simulated "
+        f"{m.get('candidate_packages', '?')} candidate packages{refined_text(m)} simulated "
         f"({m.get('grid_packages', '?')} in the grid), "
         f"{quantity(int(m.get('rounds', 0)), 'rounds')} after screening; "
         f"{'settled' if m.get('settled') else 'not settled'}; seed {m.get('seed')}; "

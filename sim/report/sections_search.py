@@ -8,7 +8,7 @@ from typing import Any
 
 from sim.report.document import Report, Section, Table
 from sim.report.figures_search import search_figure
-from sim.report.headline_search import money, search_headline, targets_text
+from sim.report.headline_search import money, refined_text, search_headline, targets_text
 from sim.report.search_input import SearchInput
 from sim.report.sections_run import some
 from sim.report.suppress import Suppression
@@ -101,10 +101,15 @@ def ran_paragraphs(found: SearchInput) -> list[str]:
         f"resumed; {o.get('screening')} per package in screening, at most "
         f"{o.get('package_cap')} per package, rounds of {o.get('round_reps')}); a brute-force "
         f"search of every grid package to the cap would take {m.get('brute_force_replications')}.",
-        f"Packages: {m.get('packages_simulated')} of {m.get('candidate_packages')} candidates "
-        f"simulated, {m.get('grid_packages')} in the grid ({cap}at most "
+        f"Packages: {m.get('packages_simulated')} of {m.get('candidate_packages')} candidates"
+        f"{refined_text(m)} simulated, {m.get('grid_packages')} in the grid ({cap}at most "
         f"{o.get('max_packages')} candidates); {m.get('feasible_packages')} feasible; "
-        f"{'settled' if m.get('settled') else 'not settled'}.",
+        f"{'settled' if m.get('settled') else 'not settled'}"
+        + (
+            "; the answer is locally minimal (every package one step cheaper ruled out)."
+            if m.get("locally_minimal")
+            else "."
+        ),
         f"Scenario {m.get('scenario')}, levers file {m.get('levers_file')}, seed {m.get('seed')}, "
         f"{float(m.get('horizon_days', 0)):g} days after a {float(m.get('warmup_days', 0)):g}-day "
         f"warm-up, until {m.get('until') or 'the end of the horizon'}"

@@ -37,9 +37,9 @@ class SearchOptions:
     probability: float = 0.8
     level: float = 0.95
     screening: int = 3
-    max_reps: int = 64
+    max_reps: int = 80
     package_cap: int = 40
-    max_packages: int = 16
+    max_packages: int = 8
     budget: float | None = None
     round_reps: int = 4
     refine: bool = True

@@ -52,7 +52,7 @@ def test_headline_states_the_choice_cost_interval_and_the_claim(toy, tmp_path):
     assert claim == f"The search's claim: {manifest['claim']}."
     assert "P ≥ 0.8 at that confidence" in claim
     scale = report.headline.scale
-    assert f"{manifest['replications']} replications of a budget of 64" in scale
+    assert f"{manifest['replications']} replications of a budget of 80" in scale
     assert "15 of 15 candidate packages simulated" in scale and "settled" in scale
     assert "seed 5" in scale
     assert [s.title for s in report.sections] == [
@@ -258,3 +258,15 @@ def test_search_takes_suppress_below_only_beside_report(tmp_path):
     )
     assert alone.exit_code == 2 and "add --report" in alone.output
     assert not (tmp_path / "s").exists()
+
+
+def test_packages_added_by_refinement_are_counted_apart():
+    from sim.report.headline_search import refined_text, search_scale
+
+    m = {"replications": 40, "options": {"max_reps": 80}, "packages_simulated": 11}
+    m |= {"candidate_packages": 8, "refined_packages": 3, "grid_packages": 4860}
+    assert refined_text(m) == " + 3 from refinement"
+    assert "11 of 8 candidate packages + 3 from refinement simulated (4860 in the grid)" in (
+        search_scale(m)
+    )
+    assert refined_text({"refined_packages": 0}) == "" == refined_text({})

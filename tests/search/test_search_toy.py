@@ -26,6 +26,7 @@ from tests.processes import sim_cmd
 from .conftest import TARGET
 
 FILES = ("search.csv", "front.csv", "best.yaml", "manifest.json")
+GRID = {"max_packages": 16, "max_reps": 64}  # every one of the toy's 15 packages a candidate
 
 
 def true_probability(prevention: float | None) -> float:
@@ -39,7 +40,7 @@ def true_probability(prevention: float | None) -> float:
 @pytest.fixture(scope="module")
 def found(toy, toy_levers, tmp_path_factory):
     out = tmp_path_factory.mktemp("search") / "toy-search"
-    return sim.search(toy, toy_levers, [TARGET], probability=0.8, workers=1, out=out)
+    return sim.search(toy, toy_levers, [TARGET], probability=0.8, workers=1, out=out, **GRID)
 
 
 def test_the_answer_known_by_construction_is_found(found):
@@ -114,11 +115,11 @@ def test_an_interrupted_search_resumes_from_its_finished_replications(
 ):
     out = tmp_path / "resumed"
     with pytest.raises(Stop):
-        search(toy, toy_levers, [TARGET], out=out, executor=StopsAfter(20))
+        search(toy, toy_levers, [TARGET], out=out, executor=StopsAfter(20), **GRID)
     partial = out.with_name("resumed.partial")
     assert not out.exists() and len(list((partial / "tasks").glob("*.json"))) == 20
     rest = StopsAfter(10**6)
-    again = search(toy, toy_levers, [TARGET], out=out, executor=rest)
+    again = search(toy, toy_levers, [TARGET], out=out, executor=rest, **GRID)
     m = again.manifest
     assert m["replications_resumed"] == 20 and rest.seen == m["replications"] - 20
     assert not partial.exists()
@@ -128,14 +129,14 @@ def test_an_interrupted_search_resumes_from_its_finished_replications(
 
 def test_a_search_run_again_with_a_larger_budget_continues(toy, toy_levers, found, tmp_path):
     out = tmp_path / "short"
-    first = search(toy, toy_levers, [TARGET], out=out, workers=1, max_reps=46)
+    first = search(toy, toy_levers, [TARGET], out=out, workers=1, max_reps=46, max_packages=16)
     assert not first.settled and first.best is None and (out / "replications").is_dir()
-    again = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True)
+    again = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True, **GRID)
     m = again.manifest
     assert m["replications_resumed"] == 46 and m["replications_simulated"] == m["replications"] - 46
     assert again.settled and again.best_row["label"] == "prevention=3"
     assert (out / "search.csv").read_bytes() == (found.out / "search.csv").read_bytes()
-    other = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True, seed=6)
+    other = search(toy, toy_levers, [TARGET], out=out, workers=1, force=True, seed=6, **GRID)
     assert other.manifest["replications_resumed"] == 0  # another seed: nothing reused
 
 
@@ -146,7 +147,9 @@ def test_cli_end_to_end_on_the_toy(toy_path, toy_levers, tmp_path):
     seconds = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     assert seconds < 60, seconds  # about 15 s on an idle core pair
-    assert "screening: 45/64 replications" in done.stderr and "round 1:" in done.stderr
+    # the defaults: 8 candidates of the 15, then refinement walks down to the answer
+    assert "screening: 6/80 replications" in done.stderr and "round 1:" in done.stderr
+    assert "of 8 + " in done.stderr and " from refinement packages simulated" in done.stderr
     assert "about" in done.stderr and "prevention=3 at 150,000 a year" in done.stderr
     assert "prevention=3" in done.stdout and "chosen" in done.stdout
     assert all((tmp_path / "s" / name).is_file() for name in FILES)
