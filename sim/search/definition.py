@@ -37,7 +37,7 @@ class SearchOptions:
     probability: float = 0.8
     level: float = 0.95
     screening: int = 3
-    max_reps: int = 80
+    max_reps: int = 112
     package_cap: int = 40
     max_packages: int = 8
     budget: float | None = None

@@ -58,6 +58,7 @@ class Procedure:
     package_cap: int = 40
     screening: int = 1  # replications a package not yet run needs first
     tallies: list[Tally] = field(default_factory=list)
+    budget_left: int | None = None  # replications the search may still run (None: no cap)
 
     def __post_init__(self) -> None:
         if not self.tallies:
@@ -138,10 +139,17 @@ class Procedure:
         t = self.tallies[i]
         if t.n == 0:
             return max(1, min(self.screening, self.package_cap))
+        if t.n >= self.package_cap:
+            return 0
+        crossing = self._crossing(i)
+        return max(1, (self.package_cap if crossing is None else crossing) - t.n)
+
+    def _crossing(self, i: int) -> int | None:
+        """The number of replications at which package ``i``'s Wilson bound would cross
+        the probability if its share stayed as it is (``None``: not within the cap)."""
+        t = self.tallies[i]
         share = t.met / t.n
         n = np.arange(t.n + 1, self.package_cap + 1, dtype=float)
-        if n.size == 0:
-            return 0
         z = _z(self.level)
         centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
@@ -150,13 +158,31 @@ class Procedure:
         else:
             crossed = centre + half < self.probability
         hits = np.flatnonzero(crossed)
-        last = int(n[hits[0]]) if hits.size else self.package_cap
-        return max(1, last - t.n)
+        return int(n[hits[0]]) if hits.size else None
+
+    def confirmable(self, i: int) -> bool:
+        """Whether package ``i`` looks feasible (share at or above the probability) and,
+        its share staying as it is, would be shown feasible within its cap and the budget
+        left (:attr:`budget_left`, when set)."""
+        if not self.expected_feasible(i):
+            return False
+        crossing = self._crossing(i)
+        if crossing is None:
+            return False
+        return self.budget_left is None or crossing - self.tallies[i].n <= self.budget_left
 
     def incumbent(self) -> int | None:
-        """The cheapest open package whose share is at or above the probability: the one
-        that, confirmed, would bound the answer's cost (``None``: no such package)."""
-        return next((i for i in self.open_packages() if self.expected_feasible(i)), None)
+        """The cheapest open package that looks feasible and can be confirmed within its
+        cap and the budget left (:meth:`confirmable`): the one that, confirmed, would bound
+        the answer's cost; failing that, the cheapest open package whose share is at or
+        above the probability (``None``: no such package). A package that met the targets
+        in 10 of 11 replications cannot reach a Wilson lower bound of 0.8 within 40, so a
+        costlier one at 3 of 3 is confirmed first."""
+        open_ = self.open_packages()
+        return next(
+            (i for i in open_ if self.confirmable(i)),
+            next((i for i in open_ if self.expected_feasible(i)), None),
+        )
 
     def order(self) -> list[int]:
         """Open packages in the order rounds serve them: the incumbent first, then every

@@ -259,6 +259,7 @@ class _Loop:
         self.round = 0
         self.spent = 0
         self.round_reps = options.round_reps
+        proc.budget_left = options.max_reps
         levers = evaluator.definition.levers
         self.descent = Descent(levers) if options.refine else None
 
@@ -268,6 +269,7 @@ class _Loop:
 
     def _tick(self) -> None:
         self.spent += 1
+        self.proc.budget_left = self.left
         if self.settings.progress is not None:
             total = self.spent + min(self.left, self._remaining())
             self.settings.progress(self.spent, max(total, self.spent))

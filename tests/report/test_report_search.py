@@ -52,7 +52,7 @@ def test_headline_states_the_choice_cost_interval_and_the_claim(toy, tmp_path):
     assert claim == f"The search's claim: {manifest['claim']}."
     assert "P ≥ 0.8 at that confidence" in claim
     scale = report.headline.scale
-    assert f"{manifest['replications']} replications of a budget of 80" in scale
+    assert f"{manifest['replications']} replications of a budget of 112" in scale
     assert "15 of 15 candidate packages simulated" in scale and "settled" in scale
     assert "seed 5" in scale
     assert [s.title for s in report.sections] == [

@@ -78,6 +78,19 @@ def test_allocation_serves_the_incumbent_then_cheaper_packages():
     assert proc.statuses() == ["undecided"] * 4 and list(proc.allocate(30)) == [0, 1, 2, 3]
 
 
+def test_the_incumbent_is_one_that_can_still_be_confirmed():
+    proc = Procedure([1.0, 2.0, 3.0], probability=0.8, package_cap=40)
+    proc.tallies = [Tally(11, 10), Tally(3, 3), Tally(3, 3)]
+    # 10 of 11 looks feasible but, staying at 0.909, its Wilson lower bound is 0.78 at 40
+    # replications: it cannot be confirmed, so the cheapest one at 3 of 3 is served first
+    assert proc.expected_feasible(0) and not proc.confirmable(0) and proc.confirmable(1)
+    assert proc.incumbent() == 1 and proc.order() == [1, 0]
+    proc.budget_left = 12  # 3 of 3 needs 13 more to reach 16 of 16 (lower bound 0.806)
+    assert not proc.confirmable(1) and proc.incumbent() == 0  # none fits: the cheapest
+    proc.budget_left = 13
+    assert proc.incumbent() == 1
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_the_search_finds_the_cheapest_package_known_to_be_feasible(toy, toy_levers, seed):
     res, executor = _search(toy, toy_levers, seed, max_reps=400, package_cap=60)

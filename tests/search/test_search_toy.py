@@ -148,7 +148,7 @@ def test_cli_end_to_end_on_the_toy(toy_path, toy_levers, tmp_path):
     assert done.returncode == 0, done.stderr
     assert seconds < 60, seconds  # about 15 s on an idle core pair
     # the defaults: 8 candidates of the 15, then refinement walks down to the answer
-    assert "screening: 6/80 replications" in done.stderr and "round 1:" in done.stderr
+    assert "screening: 6/112 replications" in done.stderr and "round 1:" in done.stderr
     assert "of 8 + " in done.stderr and " from refinement packages simulated" in done.stderr
     assert "about" in done.stderr and "prevention=3 at 150,000 a year" in done.stderr
     assert "prevention=3" in done.stdout and "chosen" in done.stdout
