@@ -16,6 +16,7 @@ with min/median/max of each figure and the ratio of the 10-year to the 1-year me
 
     python benchmarks/memory_horizon.py                       # 3 rounds of all four
     python benchmarks/memory_horizon.py --national-rounds 1
+    python benchmarks/memory_horizon.py --cases national-10y --rounds 1 --keep   # one case more
     python benchmarks/memory_horizon.py --cases baseline-1y baseline-10y --rounds 5
 """
 
@@ -126,11 +127,34 @@ def main() -> None:
         help="scale every horizon (e.g. 0.01 for a quick check that the script works)",
     )
     parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the last record's runs of the cases not measured now",
+    )
     args = parser.parse_args()
     if args.national_rounds is None:
         args.national_rounds = args.rounds
-    found = collect(args, lambda so_far: write(args, so_far, final=False))
-    write(args, found, final=True)
+    kept = earlier(args) if args.keep else {}
+    found = collect(args, lambda so_far: write(args, kept | so_far, final=False))
+    write(args, kept | found, final=True)
+
+
+def earlier(args: argparse.Namespace) -> dict[str, list[Measured]]:
+    """The runs of the cases not measured now, from the last record written (``--keep``),
+    when it was measured at the same horizons."""
+    path = ROOT / "benchmarks" / "results" / "memory_horizon.json"
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if record.get("days_factor") != args.days_factor:
+        return {}
+    return {
+        case: [Measured(**raw) for raw in c["raw"]]
+        for case, c in record.get("cases", {}).items()
+        if case in CASES and case not in args.cases
+    }
 
 
 def write(args: argparse.Namespace, found: dict, final: bool) -> None:
