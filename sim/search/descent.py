@@ -2,16 +2,16 @@
 
 When the grid is larger than the candidates, the cheapest package that is enough among
 them is rarely the cheapest of the grid. Refinement walks down from it. The *anchor* is the
-incumbent (the cheapest open package whose share is at or above the probability) or, when
-there is none, the cheapest feasible package. Its *cheaper neighbours* are the packages
-that differ from it in one lever only, set one option lower (the next level down, or off
-from its lowest level) or off, and cost strictly less; they are added to the candidates in
+cheapest feasible package, and it offers its neighbours only while no incumbent waits to be
+confirmed (the search's loop decides when). Its *cheaper neighbours* are the packages that
+differ from it in one lever only, set one option lower (the next level down, or off from
+its lowest level) or off, and cost strictly less; they are added to the candidates in
 order of the money they save (largest first), :data:`BATCH` at a time, and screened like
 any candidate. When one of them meets the targets in every screening replication it
-becomes the incumbent, so the walk moves there before spending more on the old anchor; when
-none does, the anchor's next neighbours are added. Each anchor's neighbours are added at
-most once, so the walk ends; a package whose cheaper neighbours are all ruled out
-(infeasible) is *locally minimal*: lowering any one lever by one step or dropping it fails.
+becomes the incumbent and is confirmed before the walk goes on from it; when none does,
+the anchor's next neighbours are added. Each anchor's neighbours are added at most once, so
+the walk ends; a package whose cheaper neighbours are all ruled out (infeasible) is
+*locally minimal*: lowering any one lever by one step or dropping it fails.
 """
 
 from __future__ import annotations

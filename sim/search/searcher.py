@@ -284,12 +284,6 @@ class _Loop:
             queued = self.descent.queued(levels) * self.options.screening
         return self.proc.remaining_estimate() + queued
 
-    def _reserve(self) -> int:
-        """Replications kept back from refinement: what confirming the incumbent needs, so
-        that a walk cut short by the budget still ends at a package shown to be enough."""
-        lead = self.proc.incumbent()
-        return 0 if lead is None else self.proc.needed(lead)
-
     def _anchor(self) -> int | None:
         """The incumbent, or the cheapest feasible package when there is none."""
         anchor = self.proc.incumbent()
@@ -337,11 +331,13 @@ class _Loop:
             self._run([(p, self.options.screening) for p in packages[first : first + per]])
 
     def rounds(self) -> None:
-        """Refinement steps and sequential rounds until settled or out of replications:
-        while the anchor has cheaper neighbours not yet tried, they come first, as long as
-        the budget left is more than confirming the incumbent needs."""
+        """Refinement steps and sequential rounds until settled or out of replications.
+        Each step down is confirmed before the next: refinement adds the cheaper
+        neighbours of the cheapest feasible package only while no incumbent waits to be
+        confirmed, so a search cut short by the budget still names a package shown to be
+        enough."""
         while self.left > 0:
-            if self.descent is not None and self.left > self._reserve() and self._refine():
+            if self.descent is not None and self.proc.incumbent() is None and self._refine():
                 continue
             if not self.proc.blocking():
                 break

@@ -82,3 +82,13 @@ def test_a_real_refined_search_finds_the_answer_and_resumes_by_cell(toy, toy_lev
     assert again.manifest["replications_simulated"] == 0
     assert again.manifest["replications_resumed"] == first.manifest["replications"]
     assert again.packages == first.packages
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_short_budget_still_names_a_package_shown_to_be_enough(toy, toy_levers, seed):
+    # every step down is confirmed before the next, so a budget that runs out mid-walk
+    # leaves the last confirmed package as the answer, never nothing
+    res, _ = _search(toy, toy_levers, seed, max_reps=40, package_cap=60, max_packages=4)
+    best = res.best_row
+    assert best is not None and best["wilson_low"] >= 0.8 and best["status"] == "feasible"
+    assert best["prevention"] in (3.0, 4.0)  # true P 0.97 or 0.99
