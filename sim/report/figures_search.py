@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.report.plotting import Figure, new_figure, percent_axis
 from sim.report.search_input import SearchInput
@@ -85,21 +85,40 @@ def search_figure(found: SearchInput) -> Figure | None:
         label=f"required P ≥ {data.required:g}",
     )
     if data.chosen is not None:
-        label, cost, p = data.chosen
+        _, cost, p = data.chosen
         ax.plot([cost], [p], "o", ms=13, mfc="none", mec="black", mew=1.6, label="chosen")
+        # the label is short (the package is named in the caption); it points inwards
+        right = cost > (data.x_range[0] + data.x_range[1]) / 2
         ax.annotate(
-            label, (cost, p), xytext=(8, -14), textcoords="offset points", fontsize=7, weight="bold"
+            f"chosen: {compact_money(cost)} a year",
+            (cost, p),
+            xytext=(-10 if right else 10, -16),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=7,
+            weight="bold",
         )
     ax.set_xlim(*data.x_range)
     ax.set_ylim(-0.04, 1.04)
     percent_axis(ax)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact_money(v)))
     money = found.currency or "currency not recorded"
     ax.set_xlabel(f"cost per year ({money})")
     ax.set_ylabel("P(every target met)")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     return Figure("search", "Cost against probability", _alt(data, found), fig)
+
+
+def compact_money(value: float) -> str:
+    """Money as ``12.1m``, ``150k`` or ``900`` (the currency is on the axis label)."""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}m"
+    if size >= 1e3:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:.0f}"
 
 
 def _draw_points(ax, data: ChartData) -> None:

@@ -270,3 +270,10 @@ def test_packages_added_by_refinement_are_counted_apart():
         search_scale(m)
     )
     assert refined_text({"refined_packages": 0}) == "" == refined_text({})
+
+
+def test_costs_on_the_chart_are_compact():
+    from sim.report.figures_search import compact_money
+
+    assert compact_money(12_102_000) == "12.1m" and compact_money(150_000) == "150k"
+    assert compact_money(900) == "900" and compact_money(0) == "0"
