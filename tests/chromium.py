@@ -26,3 +26,14 @@ def needs_chromium(what: str) -> pytest.MarkDecorator:
         reason="no /usr/bin/chromium: install Debian's chromium (apt-get install chromium; "
         f".ci/run does it as root) to {what}",
     )
+
+
+def open_page(browser, uri: str, width: int, height: int):
+    """A new page of ``width`` × ``height`` pixels at ``uri`` (loaded), and the list its
+    console errors and uncaught page errors are collected into."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(uri, wait_until="load")
+    return page, errors

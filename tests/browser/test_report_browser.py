@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sim.report import build_report
-from tests.chromium import needs_chromium
+from tests.chromium import needs_chromium, open_page
 from tests.report_data import DATA, SHORT, package_file, sim_invoke
 
 pytestmark = needs_chromium("open the reports in a real browser")
@@ -70,11 +70,7 @@ def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
     path = pages[kind]
     report = build_report(_inputs(path))
     titles = [s.title for s in report.sections]
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri(), wait_until="load")
+    page, errors = open_page(browser, path.as_uri(), 1100, 900)
     assert errors == []
     figures = _sizes(page)
     assert len(figures) == len(report.figures) >= 3

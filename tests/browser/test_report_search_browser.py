@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sim.report import build_report
-from tests.chromium import needs_chromium
+from tests.chromium import needs_chromium, open_page
 from tests.search_folder import run_toy_search
 
 pytestmark = needs_chromium("open the search report in a real browser")
@@ -31,11 +31,7 @@ def search_page(tmp_path_factory) -> Path:
 
 def test_search_report_renders_in_chromium(search_page, browser, tmp_path):
     report = build_report([search_page.parent])
-    page = browser.new_page(viewport={"width": 1000, "height": 1250})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(search_page.as_uri(), wait_until="load")
+    page, errors = open_page(browser, search_page.as_uri(), 1000, 1250)
     assert errors == []
     charts = page.evaluate(
         """() => [...document.querySelectorAll('figure > svg')].map(e => {
