@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.markup import escape
 
+from sim.calibrate.targets import read_targets
 from sim.cli.common import EXIT_BAD_INPUT, SetOpt, console, err_console
 from sim.cli.options import RUN_OPTIONS, grouped
 from sim.cli.schedule_notes import check_schedule, print_warnings
@@ -16,6 +18,8 @@ from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_work_size
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schedule import period_label
+from sim.search.levers import read_levers
+from sim.search.packages import grid_size
 
 EXAMPLES = """
 Examples:
@@ -44,14 +48,43 @@ def _check(path: Path, set_: list[str], given: RunSettings) -> Scenario:
     return sc
 
 
+def _other_kind(path: Path) -> str | None:
+    """``levers`` or ``targets`` when ``path`` is a levers file (top-level ``levers:``) or
+    a calibration targets file (``targets:`` and no ``categories:``), else ``None`` (read
+    as a scenario, whose errors say what is wrong)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or "categories" in data:
+        return None
+    return "levers" if "levers" in data else "targets" if "targets" in data else None
+
+
+def _check_other(path: Path, kind: str) -> str:
+    """Check a levers or targets file; what to print after ``ok PATH:``."""
+    if kind == "levers":
+        levers = read_levers(path)
+        return (
+            f"levers file for sim search ({len(levers.levers)} levers, a grid of "
+            f"{grid_size(levers):,} packages, costs in {levers.currency} a year)"
+        )
+    targets = read_targets(path)
+    return f"calibration targets for sim calibrate ({len(targets.targets)} targets)"
+
+
 @grouped
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario (or levers, targets) YAML files.", show_default=False),
+    ],
     set_: SetOpt = None,
     given: RunSettings = RUN_OPTIONS.only("days", "warmup", "until", "strict", "allow_large"),
 ) -> None:
     """Check scenario files: keys, types, ranges, cross-references and the work a run of
-    each would be (see `sim run --allow-large`).
+    each would be (see `sim run --allow-large`). A levers file (`levers:`, for sim search)
+    or a calibration targets file (`targets:`, for sim calibrate) is checked as what it is.
 
     Prints one line per file with its calendar; warns (or with --strict refuses) when a
     measure, inspection or surge starts after the run's end (for the run --days, --warmup
@@ -59,7 +92,14 @@ def validate_command(
     """
     failed = 0
     for path in files:
+        kind = _other_kind(path)
         try:
+            if kind is not None:
+                what = _check_other(path, kind)
+                console.print(
+                    f"[green]ok[/] {escape(str(path))}: {what}", highlight=False, soft_wrap=True
+                )
+                continue
             sc = _check(path, set_ or [], given)
             schedule = check_schedule(sc, given, source=path)
         except InputError as exc:

@@ -123,6 +123,25 @@ def test_validate_reports_each_file(tmp_path, small_path, baseline_path):
     assert "bad.yaml" in p.stderr and "required key is missing" in p.stderr
 
 
+def test_validate_checks_levers_and_targets_files_as_what_they_are(tmp_path, baseline_path):
+    scenarios = baseline_path.parent
+    # `sim validate scenarios/*.yaml`, the help's own example, meets both kinds there
+    p = sim_cmd("validate", *sorted(str(f) for f in scenarios.glob("*.yaml")))
+    assert p.returncode == 0, p.stderr
+    assert "levers.yaml: levers file for sim search (8 levers, a grid of 4,860 packages" in (
+        p.stdout
+    )
+    assert "baseline_targets.yaml: calibration targets for sim calibrate (14 targets)" in p.stdout
+    bad = tmp_path / "levers.yaml"
+    bad.write_text(
+        "currency: GBP\nlevers:\n  x:\n    measure: {day: 0, add: {triage.staff: level}}\n"
+        "    levels: [1]\n    costs: []\n"
+    )
+    p = sim_cmd("validate", str(bad))
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "levers.yaml: levers.x.costs:" in p.stderr and "at least 1 item" in p.stderr
+
+
 def test_schema_is_json_schema(tmp_path):
     p = sim_cmd("schema")
     assert p.returncode == 0
