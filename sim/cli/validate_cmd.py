@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 from rich.markup import escape
 
 from sim.calibrate.targets import read_targets
@@ -18,6 +17,7 @@ from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_work_size
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.schedule import period_label
+from sim.scenario.yaml_io import read_yaml_mapping
 from sim.search.levers import read_levers
 from sim.search.packages import grid_size
 
@@ -52,11 +52,11 @@ def _other_kind(path: Path) -> str | None:
     """``levers`` or ``targets`` when ``path`` is a levers file (top-level ``levers:``) or
     a calibration targets file (``targets:`` and no ``categories:``), else ``None`` (read
     as a scenario, whose errors say what is wrong)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    try:  # the guarded reader: no FIFO, no huge or hostile YAML
+        data = read_yaml_mapping(path)
+    except (InputError, RecursionError):
         return None
-    if not isinstance(data, dict) or "categories" in data:
+    if "categories" in data:
         return None
     return "levers" if "levers" in data else "targets" if "targets" in data else None
 
