@@ -3,6 +3,8 @@ drives it; no browser is downloaded). The ``browser`` fixture is in tests/confte
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,14 @@ def open_page(browser, uri: str, width: int, height: int):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(uri, wait_until="load")
     return page, errors
+
+
+def keep_screenshot(page, path: Path, *, full_page: bool = False) -> None:
+    """Save a screenshot of ``page`` to ``path`` (checked to hold a real picture) and, when
+    ``SIM_REPORT_SCREENSHOTS`` names a folder, copy it there (how docs/images is remade)."""
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 20_000
+    keep = os.environ.get("SIM_REPORT_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)

@@ -32,6 +32,7 @@ from sim.cli.options import (
 from sim.cli.report_cmd import report_into
 from sim.cli.schedule_notes import check_schedule, print_warnings
 from sim.experiment.settings import RunSettings
+from sim.report.headline_search import refined_text
 from sim.scenario import load_scenario
 from sim.search.definition import SearchOptions, SearchResult
 from sim.search.searcher import RoundReport, search
@@ -232,11 +233,11 @@ def search_command(
     console.print(front_table(result))
     err_console.print(result.manifest["claim"], highlight=False, soft_wrap=True)
     m = result.manifest
-    refined = f" + {m['refined_packages']} from refinement" if m["refined_packages"] else ""
     err_console.print(
         f"wrote {result.out}/ in {m['timings']['wall_seconds']:.1f} s: {m['packages_simulated']} "
-        f"of {m['candidate_packages']}{refined} packages simulated ({m['grid_packages']} in the "
-        f"grid), {m['replications']} replications ({m['replications_resumed']} resumed)",
+        f"of {m['candidate_packages']}{refined_text(m)} packages simulated "
+        f"({m['grid_packages']} in the grid), {m['replications']} replications "
+        f"({m['replications_resumed']} resumed)",
         highlight=False,
         soft_wrap=True,
     )

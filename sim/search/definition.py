@@ -13,7 +13,7 @@ from sim.compare.conditions import Condition
 from sim.scenario.changes import scenario_to_dict
 from sim.scenario.schema import Scenario
 from sim.search.levers import LeversFile
-from sim.search.packages import Package
+from sim.search.packages import Package, package_cost, package_scenario
 from sim.sweep.definition import computing_versions
 
 if TYPE_CHECKING:
@@ -68,8 +68,6 @@ class SearchDefinition:
 
     def add(self, levels: tuple[float | None, ...]) -> Package:
         """Append the package with these levels (and its checked scenario)."""
-        from sim.search.packages import package_cost, package_scenario
-
         package = Package(len(self.packages), levels, package_cost(self.levers, levels))
         scenario = package_scenario(self.scenario, self.levers, package, source=self.source)
         self.packages.append(package)

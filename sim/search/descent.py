@@ -56,14 +56,12 @@ class Descent:
 
     levers: LeversFile
     pending: dict[Levels, list[Levels]] = field(default_factory=dict)
-    anchors: list[Levels] = field(default_factory=list)
 
     def next_batch(self, anchor: Levels, known: set[Levels]) -> list[Levels]:
         """Up to :data:`BATCH` cheaper neighbours of ``anchor`` not yet among the
         candidates (``known``); ``[]`` when every one has been added. (They cost less than
         the anchor, so a budget the anchor meets they meet too.)"""
         if anchor not in self.pending:
-            self.anchors.append(anchor)
             self.pending[anchor] = cheaper_neighbours(self.levers, anchor)
         queue = self.pending[anchor]
         batch: list[Levels] = []
@@ -79,7 +77,3 @@ class Descent:
         if anchor in self.pending:
             return len(self.pending[anchor])
         return len(cheaper_neighbours(self.levers, anchor))
-
-    def exhausted(self, anchor: Levels) -> bool:
-        """Whether every cheaper neighbour of ``anchor`` has been offered."""
-        return anchor in self.pending and not self.pending[anchor]

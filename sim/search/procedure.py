@@ -58,11 +58,16 @@ class Procedure:
     package_cap: int = 40
     screening: int = 1  # replications a package not yet run needs first
     tallies: list[Tally] = field(default_factory=list)
-    budget_left: int | None = None  # replications the search may still run (None: no cap)
+    max_reps: int | None = None  # replications the whole search may run (None: no cap)
 
     def __post_init__(self) -> None:
         if not self.tallies:
             self.tallies = [Tally() for _ in self.costs]
+
+    @property
+    def budget_left(self) -> int | None:
+        """Replications the search may still run (``None``: no cap)."""
+        return None if self.max_reps is None else self.max_reps - sum(t.n for t in self.tallies)
 
     def add(self, cost: float) -> int:
         """A new candidate costing ``cost`` a year, not yet run; returns its index."""
@@ -179,10 +184,10 @@ class Procedure:
         in 10 of 11 replications cannot reach a Wilson lower bound of 0.8 within 40, so a
         costlier one at 3 of 3 is confirmed first."""
         open_ = self.open_packages()
-        return next(
-            (i for i in open_ if self.confirmable(i)),
-            next((i for i in open_ if self.expected_feasible(i)), None),
-        )
+        for i in open_:
+            if self.confirmable(i):
+                return i
+        return next((i for i in open_ if self.expected_feasible(i)), None)
 
     def order(self) -> list[int]:
         """Open packages in the order rounds serve them: the incumbent first, then every

@@ -229,6 +229,7 @@ def _execute(
         options.level,
         options.package_cap,
         options.screening,
+        max_reps=options.max_reps,
     )
     evaluator = Evaluator(definition, settings, store, options.package_cap)
     loop = _Loop(proc, evaluator, targets, options, settings, on_round)
@@ -259,7 +260,6 @@ class _Loop:
         self.round = 0
         self.spent = 0
         self.round_reps = options.round_reps
-        proc.budget_left = options.max_reps
         levers = evaluator.definition.levers
         self.descent = Descent(levers) if options.refine else None
 
@@ -269,7 +269,6 @@ class _Loop:
 
     def _tick(self) -> None:
         self.spent += 1
-        self.proc.budget_left = self.left
         if self.settings.progress is not None:
             total = self.spent + min(self.left, self._remaining())
             self.settings.progress(self.spent, max(total, self.spent))
@@ -348,9 +347,9 @@ class _Loop:
             self._run(sorted(plan.items()))
 
     def _refine(self) -> bool:
-        """Add and screen the anchor's next cheaper neighbours (see
-        :mod:`sim.search.descent`); ``False`` when there is no anchor or none is left."""
-        anchor = self._anchor()
+        """Add and screen the next cheaper neighbours of the cheapest feasible package (see
+        :mod:`sim.search.descent`); ``False`` when there is none or none is left."""
+        anchor = self.proc.best()  # refinement runs only when no incumbent waits
         if anchor is None:
             return False
         d = self.evaluator.definition

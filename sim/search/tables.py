@@ -196,7 +196,8 @@ METHOD_NOTE = (
     "feasibility determination, Szechtman & Yucesan 2008; not their optimal allocation); "
     "stop when the cheapest feasible package is found and every cheaper one is infeasible, "
     "or when the budget or every open package's cap is spent; no correction for multiple "
-    "looks or packages; refinement: before each round, the cheaper neighbours (one lever one "
-    "option lower, or off) of the cheapest package that looks enough are added and screened, "
-    "largest saving first, two at a time"
+    "looks or packages; refinement: while no incumbent waits to be confirmed, the cheaper "
+    "neighbours (one lever one option lower, or off) of the cheapest feasible package are "
+    "added and screened, largest saving first, two at a time, so each step down is confirmed "
+    "before the next"
 )

@@ -9,14 +9,12 @@ made with ``SIM_REPORT_SCREENSHOTS=docs/images``).
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sim.report import build_report
-from tests.chromium import needs_chromium, open_page
+from tests.chromium import keep_screenshot, needs_chromium, open_page
 from tests.report_data import DATA, SHORT, package_file, sim_invoke
 
 pytestmark = needs_chromium("open the reports in a real browser")
@@ -85,13 +83,7 @@ def test_report_renders_in_chromium(pages, browser, kind, tmp_path):
         assert "Inspections over time" in titles and "Model: implementation" in titles
         answer = page.inner_text("#headline p.answer")
         assert answer.startswith("The ") and " scenario takes the inspection from " in answer
-    shot = tmp_path / f"report-{kind}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 20_000
-    keep = os.environ.get("SIM_REPORT_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(keep) / shot.name)
+    keep_screenshot(page, tmp_path / f"report-{kind}.png", full_page=True)
     page.close()
 
 

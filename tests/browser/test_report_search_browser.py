@@ -9,14 +9,12 @@ report-search.png is made with ``SIM_REPORT_SCREENSHOTS=docs/images``).
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sim.report import build_report
-from tests.chromium import needs_chromium, open_page
+from tests.chromium import keep_screenshot, needs_chromium, open_page
 from tests.search_folder import run_toy_search
 
 pytestmark = needs_chromium("open the search report in a real browser")
@@ -60,11 +58,5 @@ def test_search_report_renders_in_chromium(search_page, browser, tmp_path):
     assert answer.startswith("The cheapest package shown to meet ")
     assert "is prevention=3, at GBP 150,000 a year" in answer
     assert page.eval_on_selector_all("table tbody tr", "rows => rows.length") >= 15
-    shot = tmp_path / "report-search.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000
-    keep = os.environ.get("SIM_REPORT_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(keep) / shot.name)
+    keep_screenshot(page, tmp_path / "report-search.png")
     page.close()

@@ -85,9 +85,10 @@ def test_the_incumbent_is_one_that_can_still_be_confirmed():
     # replications: it cannot be confirmed, so the cheapest one at 3 of 3 is served first
     assert proc.expected_feasible(0) and not proc.confirmable(0) and proc.confirmable(1)
     assert proc.incumbent() == 1 and proc.order() == [1, 0]
-    proc.budget_left = 12  # 3 of 3 needs 13 more to reach 16 of 16 (lower bound 0.806)
+    proc.max_reps = 17 + 12  # 17 run, 12 left; 3 of 3 needs 13 more (16 of 16: 0.806)
+    assert proc.budget_left == 12
     assert not proc.confirmable(1) and proc.incumbent() == 0  # none fits: the cheapest
-    proc.budget_left = 13
+    proc.max_reps = 17 + 13
     assert proc.incumbent() == 1
 
 
