@@ -7,6 +7,7 @@ two scenarios run with the same seed share random numbers (common random numbers
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,13 @@ from sim.stats.summary import t_interval
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+COLLECT_AFTER_CASES = 20_000
+"""A finished model is cyclic garbage (cases, officers, SimPy events referring to each
+other) that Python frees only at its next full collection; from this many cases on it is
+collected at once, before the KPIs are computed, so the two do not add up in memory (about
+1 KB a case). Below it the collection would cost more time than it saves memory."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ def run_replication(task: ReplicationTask) -> ReplicationResult:
     try:
         streams = Streams(replication_seed(task.seed, task.index))
         records = simulate(task.scenario, streams)
+        if records.case_table["id"].size >= COLLECT_AFTER_CASES:
+            gc.collect()
         kpis = compute_kpis(records)
         cases = case_table(records) if task.case_log else None
     except Exception as exc:  # named with its index and seed, so it can be run alone

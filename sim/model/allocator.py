@@ -5,7 +5,8 @@ least-loaded trained detective with a free slot (ties: the lowest officer id); a
 officer may take a case only once it has waited ``allocation.untrained_after_days`` in its
 current spell of waiting (never when that is null), and only when no trained detective is
 free. Officers and cases are kept in heaps with lazy deletion: an entry whose case has left
-the queue, or whose officer was re-filed since (``version``), is skipped when it surfaces.
+the queue, or whose officer was re-filed since (``version``), is skipped when it surfaces;
+stale case entries are also swept out once they outnumber the waiting cases.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ _SLACK_DAYS = 1e-9  # a timer set for a wait fires within float rounding of its 
 class Allocator:
     """The queue of cases waiting for an officer, and the matching of cases to officers."""
 
+    SWEEP_AT_LEAST = 1000
+    """Stale entries are swept out when the heaps have grown by this many entries, or by a
+    quarter of the waiting cases if more, since the last sweep."""
+
     def __init__(self, model: Model) -> None:
         self.model = model
         self.officers: dict[Group, list[Officer]] = {Group.TRAINED: [], Group.UNTRAINED: []}
@@ -35,6 +40,7 @@ class Allocator:
         self._eligible: list[_Entry] = []  # waiting long enough for an untrained officer
         self._free: dict[Group, list[tuple[int, int, int, Officer]]] = {g: [] for g in Group}
         self._order = count()
+        self._swept_size = 0  # entries in the heaps after the last sweep of stale ones
 
     # officers -----------------------------------------------------------------
     def add_officer(self, officer: Officer) -> None:
@@ -83,6 +89,24 @@ class Allocator:
         entry = (case.triaged_risk, case.referral_day, next(self._order), case)
         heapq.heappush(self._waiting, entry)
         self._schedule_eligibility(case, entry)
+        self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        """Sweep out the entries of cases no longer waiting once the heaps have grown by a
+        quarter of the waiting cases (or 1,000) since the last sweep, so that closed cases
+        leave no object behind in them (amortised: a few list steps per entry).
+
+        The surviving entries form heaps of the same order: entries are unique by their
+        order number, so the cases come out in exactly the same sequence.
+        """
+        size = len(self._waiting) + len(self._eligible)
+        waiting = self.model.cases.open_in(Stage.ALLOCATION)
+        if size <= self._swept_size + max(self.SWEEP_AT_LEAST, waiting // 4):
+            return
+        for heap in (self._waiting, self._eligible):
+            heap[:] = [e for e in heap if e[3].stage is Stage.ALLOCATION]
+            heapq.heapify(heap)
+        self._swept_size = len(self._waiting) + len(self._eligible)
 
     def _schedule_eligibility(self, case: Case, entry: _Entry) -> None:
         after = self.model.scenario.allocation.untrained_after_days

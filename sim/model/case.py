@@ -5,7 +5,7 @@ Times are simulated days; ``nan`` means the step has not happened (yet or ever).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -94,7 +94,9 @@ class Case:
     forensics_done_day: float = NAN
     closed_day: float = NAN
     stage: Stage = Stage.NEW
-    pending: list[Chunk] = field(default_factory=list)  # officer work chunks still to do
+    # officer work chunks still to do: a list from the first allocation (an empty tuple
+    # before, so the many cases still waiting for an officer hold no list of their own)
+    pending: list[Chunk] | tuple[()] = ()
     waiting_since: float = NAN  # when the case (re)joined the allocation queue
     evidence_lost: bool = False
     harm_events: int = 0

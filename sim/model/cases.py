@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 
 
 class CaseBook:
+    PRUNE_AT_LEAST = 1000
+    """Closed case objects are pruned after this many closures, or an eighth of the open
+    cases if more, since the last pruning."""
+
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.referral_log = ReferralLog()
+        self.referral_log = ReferralLog(max(len(model.category_names), len(model.risk_names)))
         # open cases, and closed ones an inspection still to come may sample; in id order
         self.opened: list[Case] = []
         self.closed = ClosedCases()
@@ -147,7 +151,9 @@ class CaseBook:
         case.force_grade = force_grade(case.grade, case.force_grade_draw, scenario)
         self.closed.add(case)
         self._closed_since_prune += 1
-        if self._closed_since_prune > max(1000, len(self.opened) // 2):
+        # a backlog of many open cases then carries few dead ones, at an amortised cost of
+        # a few list steps per closure
+        if self._closed_since_prune > max(self.PRUNE_AT_LEAST, self.open_cases() // 8):
             self.prune()
 
     def prune(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 
 import numpy as np
@@ -9,8 +10,12 @@ import pytest
 
 import sim
 from sim.model import Model, Streams, replication_seed
+from sim.model.allocator import Allocator
+from sim.model.case import Case
 from sim.model.case_columns import TABLE_COLUMNS
 from sim.model.cases import CaseBook
+from sim.model.enums import Stage
+from sim.model.referral_log import ReferralLog
 from tests.conftest import DATA
 
 
@@ -71,3 +76,93 @@ def test_case_rows_read_like_cases(long_small):
     assert sum(r.at_large for r in rows) == int(records.at_large.sum())
     with pytest.raises(AttributeError):
         _ = rows[0].no_such_field
+
+
+@pytest.fixture(scope="module")
+def overloaded_small():
+    """The small force with too few detectives: a backlog grows for 1,500 days."""
+    sc = sim.load_scenario(DATA / "small.yaml")
+    return sim.with_changes(
+        sc, {"run.horizon_days": 1500.0, "officers.trained.count": 6, "officers.untrained.count": 1}
+    )
+
+
+def _swept_run(
+    scenario, sweep: bool, monkeypatch
+) -> tuple[Model, sim.model.ReplicationRecords, int]:
+    """One replication with stale heap entries swept often (or never); and the sweeps."""
+    sweeps = [0]
+    original = Allocator._drop_stale
+
+    def counted(self):
+        before = (len(self._waiting), len(self._eligible))
+        original(self)
+        sweeps[0] += (len(self._waiting), len(self._eligible)) != before
+
+    monkeypatch.setattr(Allocator, "SWEEP_AT_LEAST", 20)
+    monkeypatch.setattr(CaseBook, "PRUNE_AT_LEAST", 20)
+    monkeypatch.setattr(Allocator, "_drop_stale", counted if sweep else lambda self: None)
+    model = Model(scenario, Streams(replication_seed(scenario.run.seed, 0)))
+    records = model.run()
+    monkeypatch.undo()
+    return model, records, sweeps[0]
+
+
+def test_sweeping_stale_queue_entries_gives_the_same_records(overloaded_small, monkeypatch):
+    _, kept, _ = _swept_run(overloaded_small, sweep=False, monkeypatch=monkeypatch)
+    model, records, sweeps = _swept_run(overloaded_small, sweep=True, monkeypatch=monkeypatch)
+    assert sweeps >= 5  # the sweep really ran, many times, while cases waited
+    assert model.cases.open_in(Stage.ALLOCATION) > 200  # and the backlog really grew
+    for name in TABLE_COLUMNS:
+        a, b = records.case_table[name], kept.case_table[name]
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), name
+    assert records.inspections == kept.inspections
+    # the heaps hold the waiting cases and few others: no closed case stays behind
+    stale = [e for h in (model.allocator._waiting, model.allocator._eligible) for e in h
+             if e[3].stage is not Stage.ALLOCATION]  # fmt: skip
+    waiting = model.cases.open_in(Stage.ALLOCATION)
+    assert len(stale) <= max(20, waiting // 4) + 1
+
+
+def test_closed_cases_leave_few_objects_behind(overloaded_small, monkeypatch):
+    model, records, _ = _swept_run(overloaded_small, sweep=True, monkeypatch=monkeypatch)
+    live = sum(isinstance(o, Case) for o in gc.get_objects())
+    still_open = int(np.isnan(records.case_table["closed_day"]).sum())
+    closed = records.case_table["id"].size - still_open
+    assert closed > 1000
+    assert live <= still_open + max(20, still_open // 8) + 1
+
+
+def test_referral_log_indices_take_one_byte_up_to_127_codes():
+    for codes, dtype in ((2, np.int8), (127, np.int8), (128, np.intc), (500, np.intc)):
+        log = ReferralLog(codes)
+        row = log.add(codes - 1, codes - 1, 3.5)
+        log.add(0, 0, 4.0)
+        log.triaged(row, codes - 1, 4.25, True)
+        cols = log.arrays()
+        for name in ("category", "true_risk", "triaged_risk"):
+            assert cols[name].dtype == dtype, (codes, name)
+        assert cols["category"].tolist() == [codes - 1, 0]
+        assert cols["triaged_risk"].tolist() == [codes - 1, -1]
+        assert cols["is_case"].tolist() == [True, False]
+        assert cols["triage_day"][0] == 4.25 and np.isnan(cols["triage_day"][1])
+
+
+def test_closed_case_rows_keep_every_value_exactly(long_small):
+    sc = sim.with_changes(long_small, {"run.horizon_days": 400.0})
+    model = Model(sc, Streams(replication_seed(3, 0)))
+    model.env.run(until=model.end_day + 1e-9)
+    objects = {c.id: c for c in model.cases.opened if not c.is_open}
+    assert len(objects) > 100
+    table, at_large = model.cases.closed.table([])
+    for i, case_id in enumerate(table["id"].tolist()):
+        case = objects.get(case_id)
+        if case is None:
+            continue
+        for name in ("category", "triaged_risk", "referral_day", "closed_day", "grade",
+                     "force_grade", "complex", "custody_cell_hours"):  # fmt: skip
+            value = table[name][i]
+            expected = getattr(case, name)
+            assert value == expected or (value != value and expected != expected), name
+        assert bool(at_large[i]) == case.at_large
+        assert table["rules_broken"][i] == ";".join(case.rules_broken)
