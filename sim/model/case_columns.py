@@ -109,31 +109,41 @@ class ClosedCases:
             self._blocks.append(np.array(rows, dtype=_BLOCK_TYPE))
             self._rows = []
 
-    def table(self, still_open: list[Case]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """The case table of the closed cases and ``still_open``, ordered by id, without
-        ``harm_events``; and the ``at_large`` flags in the same order.
+    def table(self, still_open: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The case table of the closed cases and the cases still open (their
+        :func:`open_columns`), ordered by id, without ``harm_events``; and the ``at_large``
+        flags in the same order.
 
-        Each column is gathered from the blocks on its own, so the blocks and the table
-        are the only full copies in memory at once.
+        The closed rows are handed over: the blocks are dropped once the table is built.
+        Each column is gathered from the blocks on its own, so the blocks and the table are
+        the only full copies in memory at once.
         """
         self._flush()
         blocks = self._blocks or [np.zeros(0, dtype=_BLOCK_TYPE)]
-        ids = np.concatenate([*(b["id"] for b in blocks), [c.id for c in still_open]])
+        ids = np.concatenate([*(b["id"] for b in blocks), still_open["id"]])
         order = np.argsort(ids, kind="stable")
         del ids
         cols: dict[str, np.ndarray] = {}
         for name in NUMERIC_COLUMNS:
-            dtype = _BLOCK_TYPE[name]
-            values = np.array([getattr(c, name) for c in still_open], dtype)
-            cols[name] = np.concatenate([*(b[name] for b in blocks), values])[order]
+            cols[name] = np.concatenate([*(b[name] for b in blocks), still_open[name]])[order]
         names = np.array(_GRADE_NAMES, dtype=object)
         for name in ("grade", "force_grade"):
             closed = (names[b[name]] for b in blocks)
-            opened = _objects([getattr(c, name) for c in still_open])
-            cols[name] = np.concatenate([*closed, opened])[order]
-        open_rules = [";".join(c.rules_broken) for c in still_open]
-        cols["rules_broken"] = np.concatenate([_objects(self._rules), _objects(open_rules)])[order]
+            cols[name] = np.concatenate([*closed, still_open[name]])[order]
+        rules = np.concatenate([_objects(self._rules), still_open["rules_broken"]])
+        cols["rules_broken"] = rules[order]
+        self._blocks, self._rules = [], []
         return cols, cols.pop("at_large")
+
+
+def open_columns(cases: list[Case]) -> dict[str, np.ndarray]:
+    """The case-table columns of ``cases`` (cases still open), in their order."""
+    cols = {name: np.array([getattr(c, name) for c in cases], _BLOCK_TYPE[name])
+            for name in NUMERIC_COLUMNS}  # fmt: skip
+    for name in ("grade", "force_grade"):
+        cols[name] = _objects([getattr(c, name) for c in cases])
+    cols["rules_broken"] = _objects([";".join(c.rules_broken) for c in cases])
+    return cols
 
 
 def _objects(values: list[str]) -> np.ndarray:

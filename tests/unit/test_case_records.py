@@ -12,7 +12,7 @@ import sim
 from sim.model import Model, Streams, replication_seed
 from sim.model.allocator import Allocator
 from sim.model.case import Case
-from sim.model.case_columns import TABLE_COLUMNS
+from sim.model.case_columns import TABLE_COLUMNS, open_columns
 from sim.model.cases import CaseBook
 from sim.model.enums import Stage
 from sim.model.referral_log import ReferralLog
@@ -154,7 +154,7 @@ def test_closed_case_rows_keep_every_value_exactly(long_small):
     model.env.run(until=model.end_day + 1e-9)
     objects = {c.id: c for c in model.cases.opened if not c.is_open}
     assert len(objects) > 100
-    table, at_large = model.cases.closed.table([])
+    table, at_large = model.cases.closed.table(open_columns([]))
     for i, case_id in enumerate(table["id"].tolist()):
         case = objects.get(case_id)
         if case is None:
