@@ -19,7 +19,11 @@ absolute time, since the machine may be loaded. Times are the process's CPU time
 officer service, arrivals after the warm-up) is printed against Jackson theory
 (Erlang-C sojourns of the two stages summed), so a fast wrong model cannot win.
 
+With ``--processes N`` the rounds run in N fresh processes, one after another, and the
+ratios are also given across processes: min/median/max of each process's median ratio.
+
 Run:  python benchmarks/tandem_vs_peers.py [--rounds 5] [--label before]
+      python benchmarks/tandem_vs_peers.py --processes 5 --rounds 3 --label processes
 Writes ``benchmarks/results/tandem_vs_peers[_LABEL].json`` and ``.csv``.
 """
 
@@ -31,6 +35,8 @@ import gc
 import json
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -213,15 +219,51 @@ def write(result: dict, rows: list[dict[str, dict]], stem: Path) -> None:
                               m["referrals"], rate, f"{m['sojourn_days']:.5f}"])  # fmt: skip
 
 
+RATIOS = ("time_per_referral_model_over_bare_simpy", "time_per_referral_model_over_ciw")
+
+
+def in_fresh_processes(args: argparse.Namespace) -> list[list[dict[str, dict]]]:
+    """The rounds of ``args.processes`` fresh processes of this script, one after another."""
+    command = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
+    command += ["--referrals", str(args.referrals)]
+    found = []
+    for p in range(args.processes):
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        found.append(json.loads(done.stdout))
+        print(f"process {p + 1} of {args.processes} done", file=sys.stderr, flush=True)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--referrals", type=int, default=40_000, help="about this many")
     parser.add_argument("--label", default="", help="suffix of the results files")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="fresh processes, each running --rounds rounds; the ratios are then also given "
+        "across processes (min/median/max of each process's median)",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     days = args.referrals / LAM
-    rows = measure(args.rounds, days)
-    result = summarise(rows, days)
+    if args.child:  # one of --processes: its rounds, as JSON, to the parent
+        print(json.dumps(measure(args.rounds, days)))
+        return
+    if args.processes > 1:
+        per_process = in_fresh_processes(args)
+        rows = [row for found in per_process for row in found]
+        result = summarise(rows, days)
+        medians = [summarise(found, days) for found in per_process]
+        result["processes"] = args.processes
+        result["across_processes"] = {
+            key: _spread([m[key]["median"] for m in medians], 3) for key in RATIOS
+        }
+    else:
+        rows = measure(args.rounds, days)
+        result = summarise(rows, days)
     name = "tandem_vs_peers" + (f"_{args.label}" if args.label else "")
     write(result, rows, HERE / "results" / name)
     print(json.dumps(result, indent=2))
