@@ -6,7 +6,8 @@ officer may take a case only once it has waited ``allocation.untrained_after_day
 current spell of waiting (never when that is null), and only when no trained detective is
 free. Officers and cases are kept in heaps with lazy deletion: an entry whose case has left
 the queue, or whose officer was re-filed since (``version``), is skipped when it surfaces;
-stale case entries are also swept out once they outnumber the waiting cases.
+stale case entries are also swept out every so often (:meth:`Allocator._drop_stale`), so
+that a closed case leaves no object behind in the queue.
 """
 
 from __future__ import annotations

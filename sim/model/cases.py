@@ -151,8 +151,8 @@ class CaseBook:
         case.force_grade = force_grade(case.grade, case.force_grade_draw, scenario)
         self.closed.add(case)
         self._closed_since_prune += 1
-        # a backlog of many open cases then carries few dead ones, at an amortised cost of
-        # a few list steps per closure
+        # pruning at an eighth of the open cases: a long backlog carries few dead objects,
+        # at an amortised cost of a few list steps per closure
         if self._closed_since_prune > max(self.PRUNE_AT_LEAST, self.open_cases() // 8):
             self.prune()
 
