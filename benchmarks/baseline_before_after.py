@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import ROOT, SIM, Measured, fmt, machine, run_measured, spread  # noqa: E402
+from whole_process import ROOT, SIM, Measured, described, fmt, machine, run_measured  # noqa: E402
 
 BEFORE = "9ecd9b7"
 """The last commit before the speed and memory work (issue 14)."""
@@ -52,17 +52,7 @@ def run_baseline(tree: Path, out: Path) -> Measured:
 
 def summarise(found: dict[str, list[Measured]]) -> dict:
     """Min/median/max of each side, and after/before ratios of the medians."""
-    sides = {
-        side: {
-            "runs": len(ms),
-            "wall_seconds": spread([m.wall_seconds for m in ms], 1),
-            "cpu_seconds": spread([m.cpu_seconds for m in ms], 1),
-            "peak_rss_mb": spread([m.peak_rss_mb for m in ms], 1),
-            "raw": [vars(m) for m in ms],
-        }
-        for side, ms in found.items()
-        if ms
-    }
+    sides = {side: described(ms) for side, ms in found.items() if ms}
     ratios = {}
     if len(sides) == 2:
         for key in ("wall_seconds", "cpu_seconds", "peak_rss_mb"):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import ROOT, SIM, Measured, fmt, machine, run_measured, spread  # noqa: E402
+from whole_process import ROOT, SIM, Measured, described, fmt, machine, run_measured  # noqa: E402
 
 CASES = {
     "baseline-1y": ("scenarios/baseline.yaml", 365),
@@ -69,18 +69,7 @@ def collect(args: argparse.Namespace, report: Callable[[dict], None]) -> dict:
 
 def summarise(found: dict[str, list[Measured]]) -> dict:
     """Min/median/max per case, and the 10-year/1-year ratios of the median peaks."""
-    cases = {
-        case: {
-            "file": CASES[case][0],
-            "runs": len(ms),
-            "peak_rss_mb": spread([m.peak_rss_mb for m in ms], 1),
-            "wall_seconds": spread([m.wall_seconds for m in ms], 1),
-            "cpu_seconds": spread([m.cpu_seconds for m in ms], 1),
-            "raw": [vars(m) for m in ms],
-        }
-        for case, ms in found.items()
-        if ms
-    }
+    cases = {case: {"file": CASES[case][0], **described(ms)} for case, ms in found.items() if ms}
     ratios = {}
     for name in ("baseline", "national"):
         one, ten = cases.get(f"{name}-1y"), cases.get(f"{name}-10y")

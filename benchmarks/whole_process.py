@@ -61,6 +61,17 @@ def spread(values: list[float], digits: int = 2) -> dict[str, float]:
     }
 
 
+def described(runs: list[Measured]) -> dict:
+    """The runs' count, min/median/max of peak RSS, wall and CPU seconds, and the raw runs."""
+    return {
+        "runs": len(runs),
+        "peak_rss_mb": spread([m.peak_rss_mb for m in runs], 1),
+        "wall_seconds": spread([m.wall_seconds for m in runs], 1),
+        "cpu_seconds": spread([m.cpu_seconds for m in runs], 1),
+        "raw": [vars(m) for m in runs],
+    }
+
+
 def fmt(s: dict[str, float], digits: int = 1) -> str:
     """``median (min–max)`` of a :func:`spread`."""
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"

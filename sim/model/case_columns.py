@@ -114,7 +114,6 @@ class ClosedCases:
         :func:`open_columns`), ordered by id, without ``harm_events``; and the ``at_large``
         flags in the same order.
 
-        The closed rows are handed over: the blocks are dropped once the table is built.
         Each column is gathered from the blocks on its own, so the blocks and the table are
         the only full copies in memory at once.
         """
@@ -132,7 +131,6 @@ class ClosedCases:
             cols[name] = np.concatenate([*closed, still_open[name]])[order]
         rules = np.concatenate([_objects(self._rules), still_open["rules_broken"]])
         cols["rules_broken"] = rules[order]
-        self._blocks, self._rules = [], []
         return cols, cols.pop("at_large")
 
 

@@ -153,7 +153,8 @@ class CaseBook:
         self._closed_since_prune += 1
         # pruning at an eighth of the open cases: a long backlog carries few dead objects,
         # at an amortised cost of a few list steps per closure
-        if self._closed_since_prune > max(self.PRUNE_AT_LEAST, self.open_cases() // 8):
+        since = self._closed_since_prune
+        if since > self.PRUNE_AT_LEAST and since > self.open_cases() // 8:
             self.prune()
 
     def prune(self) -> None:

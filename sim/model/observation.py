@@ -68,14 +68,9 @@ class Observer:
 
     # the end of the run -----------------------------------------------------------------
     def records(self) -> ReplicationRecords:
-        """The replication's records (the closed cases' rows are handed over to them)."""
         model = self.model
         book = model.cases
-        busy_days = model.workforce.trained_busy_days
-        available_days = model.workforce.trained_days_in_window()
-        still_open = open_columns([c for c in book.opened if c.is_open])
-        table, at_large = book.closed.table(still_open)
-        del still_open
+        table, at_large = book.closed.table(open_columns([c for c in book.opened if c.is_open]))
         table = self._with_harm(table, at_large)
         return ReplicationRecords(
             scenario=model.base_scenario,
@@ -86,8 +81,8 @@ class Observer:
             at_large=at_large,
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},
             inspections=self.inspections,
-            trained_busy_days=busy_days,
-            trained_available_days=available_days,
+            trained_busy_days=model.workforce.trained_busy_days,
+            trained_available_days=model.workforce.trained_days_in_window(),
             harm_events=int(table["harm_events"].sum()),
         )
 
