@@ -18,9 +18,11 @@ from sim.cli import (
     verify_cmd,
     warmup_cmd,
 )
+from sim.cli.usage_errors import OneLineErrorsGroup
 
 app = typer.Typer(
     name="sim",
+    cls=OneLineErrorsGroup,
     help="Simulate child-protection case handling in a police force and test emergency measures.",
     no_args_is_help=True,
     add_completion=False,

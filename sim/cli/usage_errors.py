@@ -1,0 +1,80 @@
+"""Command-line usage errors (a missing argument, an unknown option, `--reps 0`) on one line.
+
+Typer draws these as a usage line, a hint and a boxed panel. The tool's other input errors
+are one line naming what was wrong (``error: FILE: KEY: expected ...``), exit status 2; this
+group class gives usage errors the same shape: ``error: sim run: --reps: ... (see 'sim run
+--help')``. Everything else (help pages, a command's own exit status, Ctrl-C) behaves as
+Typer's standalone mode does.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+try:  # Typer 0.29 and later carry their own copy of Click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - earlier Typer raises Click's own exceptions
+    from click import exceptions as click_errors
+
+
+def one_line(error: click_errors.ClickException, command_path: str = "sim") -> str:
+    """The error as one line: the command, the option or argument at fault, the complaint.
+
+    ``command_path`` names the command when the error does not carry it (Click's parser
+    raises some errors, such as an option given without its value, without a context).
+    """
+    ctx = getattr(error, "ctx", None)
+    parts = ["error", ctx.command_path if ctx is not None else command_path]
+    message = error.format_message()
+    missing = isinstance(error, click_errors.MissingParameter)  # its message names it
+    if isinstance(error, click_errors.BadParameter) and not missing:
+        hint = error.param_hint
+        if hint is None and error.param is not None:
+            hint = error.param.opts if error.param.opts else error.param.name
+        hint = hint if isinstance(hint, str) else "/".join(hint or ())
+        message = f"{hint}: {error.message}" if hint else error.message
+    parts.append(" ".join(message.split()))
+    line = ": ".join(parts)
+    if ctx is None:
+        line += f" (see '{command_path} --help')"
+    elif ctx.command.get_help_option(ctx) is not None:
+        line += f" (see '{ctx.command_path} {ctx.help_option_names[0]}')"
+    return line
+
+
+class OneLineErrorsGroup(TyperGroup):
+    """Typer's group, printing usage errors as one line with exit status 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError:
+            sys.exit(2)  # Typer has already printed the help page
+        except click_errors.ClickException as error:
+            typer.echo(one_line(error, self._command_path(prog_name, args)), err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        # Without standalone mode Typer returns the exit status a command raised, if any.
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+    def _command_path(self, prog_name: str | None, args: Sequence[str] | None) -> str:
+        """``sim`` and the command named on the command line, if it is one of ours."""
+        words = list(sys.argv[1:] if args is None else args)
+        path = prog_name or self.name or "sim"
+        return f"{path} {words[0]}" if words and words[0] in self.commands else path
