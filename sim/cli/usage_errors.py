@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import Any
 
 import typer
@@ -32,6 +33,8 @@ def one_line(error: click_errors.ClickException, command_path: str = "sim") -> s
     parts = ["error", ctx.command_path if ctx is not None else command_path]
     message = error.format_message()
     missing = isinstance(error, click_errors.MissingParameter)  # its message names it
+    if isinstance(error, click_errors.NoSuchOption):
+        message = _no_such_option(error)
     if isinstance(error, click_errors.BadParameter) and not missing:
         hint = error.param_hint
         if hint is None and error.param is not None:
@@ -45,6 +48,14 @@ def one_line(error: click_errors.ClickException, command_path: str = "sim") -> s
     elif ctx.command.get_help_option(ctx) is not None:
         line += f" (see '{ctx.command_path} {ctx.help_option_names[0]}')"
     return line
+
+
+def _no_such_option(error: click_errors.NoSuchOption) -> str:
+    """The unknown option, and only the options spelt closely enough to be what was meant
+    (Click offers loose matches, such as ``--force`` for ``--nope``)."""
+    close = get_close_matches(error.option_name, list(error.possibilities or ()), n=3, cutoff=0.75)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"{error.message}{hint}"
 
 
 class OneLineErrorsGroup(TyperGroup):

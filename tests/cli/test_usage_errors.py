@@ -57,3 +57,11 @@ def test_help_and_bare_command_are_unchanged():
     bare = runner.invoke(app, [])
     assert bare.exit_code == 2  # no command: the help page, as before
     assert "run" in bare.stdout and "error:" not in bare.stdout + bare.stderr
+
+
+def test_unknown_option_suggests_only_close_spellings():
+    typo = runner.invoke(app, ["run", str(SMALL), "--seeds", "3"])
+    assert typo.exit_code == 2 and "did you mean --seed?" in typo.stderr, typo.stderr
+    unknown = runner.invoke(app, ["run", str(SMALL), "--nope", "3"])
+    assert unknown.exit_code == 2 and "--nope" in unknown.stderr
+    assert "--force" not in unknown.stderr and "did you mean" not in unknown.stderr  # loose
