@@ -17,13 +17,14 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from sim.model.case import Case
+from sim.model.dormant import Dormant
 from sim.model.enums import Group, Stage
 from sim.model.officers import Officer
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
 
-_Entry = tuple[int, float, int, Case]  # (triaged risk, referral day, order, case)
+_Entry = tuple[int, float, int, "Case | Dormant"]  # (triaged risk, referral day, order, case)
 _SLACK_DAYS = 1e-9  # a timer set for a wait fires within float rounding of its end
 
 
@@ -72,6 +73,11 @@ class Allocator:
             entry = (len(officer.held), officer.id, officer.version, officer)
             heapq.heappush(self._free[officer.group], entry)
 
+    def detective_free(self) -> bool:
+        """A trained detective has a free slot now (a case joining the queue is taken at
+        once)."""
+        return self._free_officer(Group.TRAINED) is not None
+
     def _free_officer(self, group: Group) -> Officer | None:
         heap = self._free[group]
         while heap:
@@ -87,10 +93,26 @@ class Allocator:
         self.model.cases.set_stage(case, Stage.ALLOCATION)
         case.officer = None
         case.waiting_since = self.model.env.now
+        self._push(case)
+
+    def enqueue_waiting(self, waiting: Dormant) -> None:
+        """A packed case, just opened and counted as waiting, joins the queue."""
+        self._push(waiting)
+
+    def _push(self, case: Case | Dormant) -> None:
         entry = (case.triaged_risk, case.referral_day, next(self._order), case)
         heapq.heappush(self._waiting, entry)
         self._schedule_eligibility(case, entry)
         self._drop_stale()
+
+    def dormant_waiting(self) -> list[Dormant]:
+        """The packed cases still waiting (each once, in queue order)."""
+        found: dict[int, Dormant] = {}
+        for entry in self._waiting:
+            case = entry[3]
+            if case.__class__ is Dormant and case:
+                found[id(case)] = case
+        return list(found.values())
 
     def _drop_stale(self) -> None:
         """Sweep out the entries of cases no longer waiting once the heaps have grown by a
@@ -168,7 +190,7 @@ class Allocator:
         self._recheck_eligibility(entry)
 
     @staticmethod
-    def _pop(heap: list[_Entry]) -> Case | None:
+    def _pop(heap: list[_Entry]) -> Case | Dormant | None:
         while heap:
             case = heap[0][3]
             if case.stage is Stage.ALLOCATION:
@@ -187,6 +209,8 @@ class Allocator:
                 officer = self._free_officer(group)
                 if officer is None:
                     break
+                if case.__class__ is Dormant:
+                    case = self.model.cases.wake(case)
                 self._assign(case, officer)
 
     def _assign(self, case: Case, officer: Officer) -> None:

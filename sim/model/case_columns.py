@@ -14,6 +14,7 @@ from operator import attrgetter
 import numpy as np
 
 from sim.model.case import Case
+from sim.model.dormant import Dormant, dormant_columns
 from sim.scenario.schema import GRADES
 
 INT_COLUMNS = ("id", "category", "true_risk", "triaged_risk")
@@ -132,6 +133,25 @@ class ClosedCases:
         rules = np.concatenate([_objects(self._rules), still_open["rules_broken"]])
         cols["rules_broken"] = rules[order]
         return cols, cols.pop("at_large")
+
+
+def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, np.ndarray]:
+    """:func:`open_columns` of the open ``cases`` followed by the packed ``waiting`` cases
+    (what was never set on those takes the ``Case`` defaults: nan days, false flags, no
+    grade)."""
+    objects = open_columns(cases)
+    if not waiting:
+        return objects
+    packed = dormant_columns(waiting)
+    n = len(waiting)
+    defaults = Case(id=0, category=0, true_risk=0, referral_day=0.0, triaged_risk=0, triage_day=0.0)
+    cols = {}
+    for name in NUMERIC_COLUMNS:
+        values = packed[name] if name in packed else np.full(n, getattr(defaults, name))
+        cols[name] = np.concatenate([objects[name], values.astype(_BLOCK_TYPE[name])])
+    for name in TEXT_COLUMNS:
+        cols[name] = np.concatenate([objects[name], _objects([""] * n)])
+    return cols
 
 
 def open_columns(cases: list[Case]) -> dict[str, np.ndarray]:

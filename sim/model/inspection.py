@@ -110,7 +110,7 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
     """
     day = model.env.now
     start = day - inspection.lookback_days
-    population = [c for c in model.cases.opened if start <= c.referral_day < day]
+    population = model.cases.kept_referred_between(start, day)
     rng = model.streams[f"inspection:{inspection.name}"]
     sample = draw_sample(population, inspection, rng, model.category_names)
     n = len(sample)

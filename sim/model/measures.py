@@ -74,7 +74,7 @@ def review_open_high_risk(model: Model) -> None:
     the first safeguarding action now where none has been taken.
     """
     now = model.env.now
-    for case in model.cases.opened:
+    for case in model.cases.open_now():
         if case.true_risk != HIGHEST_RISK or not case.is_open:
             continue
         if case.triaged_risk != case.true_risk:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.case_columns import TABLE_COLUMNS, open_columns
+from sim.model.case_columns import TABLE_COLUMNS, still_open_columns
 from sim.model.enums import Stage
 from sim.model.inspection import run_inspection
 from sim.model.records import ReplicationRecords
@@ -70,7 +70,10 @@ class Observer:
     def records(self) -> ReplicationRecords:
         model = self.model
         book = model.cases
-        table, at_large = book.closed.table(open_columns([c for c in book.opened if c.is_open]))
+        still_open = still_open_columns(
+            [c for c in book.opened if c.is_open], model.allocator.dormant_waiting()
+        )
+        table, at_large = book.closed.table(still_open)
         table = self._with_harm(table, at_large)
         return ReplicationRecords(
             scenario=model.base_scenario,

@@ -62,11 +62,16 @@ class Pathway:
         is_case = referral.case_draw < category.case_rate[model.risk_names[risk]]
         book.referral_log.triaged(referral.row, risk, now, is_case)
         if is_case:
-            r = referral
-            case = book.open_case(r.category, r.true_risk, risk, r.referral_day)
-            case.triage_day = now
-            model.allocator.enqueue(case)
-            model.allocator.allocate()
+            r, allocator = referral, model.allocator
+            if allocator.detective_free():  # taken at once: no need to pack it
+                case = book.open_case(r.category, r.true_risk, risk, r.referral_day)
+                case.triage_day = now
+                allocator.enqueue(case)
+            else:  # it waits: packed until an officer takes it (the same draws either way)
+                allocator.enqueue_waiting(
+                    book.open_waiting(r.category, r.true_risk, risk, r.referral_day)
+                )
+            allocator.allocate()
 
     # 2. allocation -------------------------------------------------------------------------
     def case_allocated(self, case: Case, officer: Officer) -> None:

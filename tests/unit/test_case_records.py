@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import struct
 import types
 
 import numpy as np
@@ -15,6 +16,7 @@ from sim.model.allocator import Allocator
 from sim.model.case import Case
 from sim.model.case_columns import TABLE_COLUMNS, open_columns
 from sim.model.cases import CaseBook
+from sim.model.dormant import NAMES, Dormant
 from sim.model.enums import Stage
 from sim.model.referral_log import ReferralLog
 from tests.conftest import DATA
@@ -126,8 +128,9 @@ def test_sweeping_stale_queue_entries_gives_the_same_records(overloaded_small, m
 
 
 def _cases_reachable_from(root: object) -> int:
-    """The ``Case`` objects reachable from ``root`` (not through modules, classes or module
-    globals), wherever the model holds them: case book, queues, officers, events, closures."""
+    """The open or closed cases reachable from ``root`` (not through modules, classes or
+    module globals), wherever the model holds them: case book, queues, officers, events,
+    closures; as ``Case`` objects or packed (a :class:`Dormant` not yet taken)."""
     seen: set[int] = set()
     stack, found = [root], 0
     while stack:
@@ -137,7 +140,7 @@ def _cases_reachable_from(root: object) -> int:
         if isinstance(obj, dict) and "__builtins__" in obj:  # a module's globals
             continue
         seen.add(id(obj))
-        found += isinstance(obj, Case)
+        found += isinstance(obj, Case) or (isinstance(obj, Dormant) and not obj.taken)
         stack.extend(gc.get_referents(obj))
     return found
 
@@ -150,6 +153,54 @@ def test_closed_cases_leave_few_objects_behind(overloaded_small, monkeypatch):
     assert closed > 1000
     assert live >= still_open  # the walk finds every open case the model holds
     assert live <= still_open + max(20, still_open // 8) + 1
+
+
+def test_cases_waiting_for_their_first_officer_are_packed(overloaded_small, monkeypatch):
+    model, records, _ = _swept_run(overloaded_small, sweep=True, monkeypatch=monkeypatch)
+    waiting = model.cases.open_in(Stage.ALLOCATION)
+    packed = model.allocator.dormant_waiting()
+    objects = [c for c in model.cases.opened if c.is_open and c.stage is Stage.ALLOCATION]
+    assert waiting > 200 and len(packed) + len(objects) == waiting
+    assert all(c.allocations > 0 for c in objects)  # only handed-back cases are objects
+    # the case table's rows of the packed cases are their packed values
+    table = records.case_table
+    row = {int(i): k for k, i in enumerate(table["id"])}
+    for d in packed[:50]:
+        values, k = d.values(), row[d.id]
+        for name in ("category", "true_risk", "triaged_risk", "referral_day", "triage_day"):
+            assert table[name][k] == values[name], name
+        assert np.isnan(table["allocated_day"][k]) and table["grade"][k] == ""
+
+
+def test_a_packed_case_comes_back_with_the_same_bits():
+    rng = np.random.default_rng(5)
+    case = Case(
+        id=123_456_789,
+        category=3,
+        true_risk=2,
+        referral_day=-41.0,
+        triaged_risk=1,
+        triage_day=float(rng.random() * 1e4),
+        complex=True,
+        at_large=True,
+        lapse_draw=float(rng.random()),
+        custody_refused_bail=True,
+        investigation_hours=float(rng.lognormal(4, 1)),
+        waiting_since=0.1 + 0.2,
+    )
+    back = Dormant.pack(case).as_case()
+    for name in NAMES:
+        a, b = getattr(case, name), getattr(back, name)
+        assert type(a) is type(b) and (a == b or (a != a and b != b)), name
+        if isinstance(a, float):
+            assert struct.pack("<d", a) == struct.pack("<d", b), name
+    assert back.stage is Stage.ALLOCATION and back.pending == () and back.officer is None
+    waiting = Dormant.pack(case)
+    waiting.triaged_risk, waiting.safeguarding_day = 0, 7.5
+    assert (waiting.triaged_risk, waiting.safeguarding_day, waiting.id) == (0, 7.5, 123_456_789)
+    assert waiting.is_open and not waiting.taken
+    waiting.clear()
+    assert waiting.taken and waiting.stage is not Stage.ALLOCATION
 
 
 def test_referral_log_indices_take_one_byte_up_to_127_codes():

@@ -45,8 +45,9 @@ def test_cases_are_closed_or_open_exactly_once(finished_model):
     assert len(closed) + len(open_rows) == len(records.cases)
     assert model.cases.open_in(Stage.CLOSED) == len(closed)
     assert sum(model.cases.open_in(s) for s in OPEN_STAGES) == len(open_rows)
-    # the book still holds every open case as an object (closed ones only as table rows)
-    open_ = [c for c in model.cases.opened if c.is_open]
+    # the book still holds every open case, as an object or (waiting for its first officer)
+    # packed; closed ones only as table rows
+    open_ = model.cases.open_now()
     assert [c.id for c in open_] == open_rows
     # every open case is in exactly one place: the allocation queue or one officer's hands
     held = [c for officers in model.allocator.officers.values() for o in officers for c in o.held]
