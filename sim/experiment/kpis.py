@@ -39,8 +39,9 @@ def _mean(x: np.ndarray) -> float:
     return float(np.mean(x)) if x.size else math.nan
 
 
-def _pct(x: np.ndarray, q: float) -> float:
-    return float(np.percentile(x, q)) if x.size else math.nan
+def _pct(x: np.ndarray, q: float, overwrite: bool = False) -> float:
+    """The ``q``-th percentile; ``overwrite``: ``x`` may be reordered (no copy is made)."""
+    return float(np.percentile(x, q, overwrite_input=overwrite)) if x.size else math.nan
 
 
 def _max(x: np.ndarray) -> float:
@@ -90,9 +91,26 @@ def _referral_kpis(records: ReplicationRecords, w: _Window) -> dict[str, float]:
         opened = np.count_nonzero(triaged & ref["is_case"] & mine)
         out[f"referrals_per_year_category_{cat}"] = np.count_nonzero(arrived & mine) / w.years
         out[f"cases_opened_per_year_category_{cat}"] = opened / w.years
-    triage_days = (ref["triage_day"] - ref["referral_day"])[triaged]
+    triage_days = _difference_where(ref["triage_day"], ref["referral_day"], triaged)
     out["triage_days_mean"] = _mean(triage_days)
-    out["triage_days_p90"] = _pct(triage_days, 90)
+    out["triage_days_p90"] = _pct(triage_days, 90, overwrite=True)  # its own array
+    return out
+
+
+_CHUNK_ROWS = 1 << 20
+
+
+def _difference_where(end: np.ndarray, start: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``(end - start)[where]`` made a million rows at a time, so that no temporary array as
+    long as the referral log is made on top of the result (tens of megabytes at national
+    scale); the same values, in the same order."""
+    out = np.empty(np.count_nonzero(where))
+    done = 0
+    for lo in range(0, where.size, _CHUNK_ROWS):
+        keep = where[lo : lo + _CHUNK_ROWS]
+        part = end[lo : lo + _CHUNK_ROWS][keep] - start[lo : lo + _CHUNK_ROWS][keep]
+        out[done : done + part.size] = part
+        done += part.size
     return out
 
 

@@ -77,17 +77,20 @@ class ClosedCases:
     """The columns of closed cases, in the order they closed.
 
     Each closed case becomes a tuple of its numeric fields and the two grades as codes;
-    every ``_CHUNK`` cases the tuples become one block, a numpy record array of
-    :data:`_BLOCK_TYPE`, so a closed case costs about 110 bytes (its row and its rules).
+    every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`
+    whose fields are appended to one growing buffer per column, so a closed case costs about
+    110 bytes (its row and its rules). At the end :meth:`table` moves the columns into the
+    case table one at a time, freeing each buffer as its table column is made.
     """
 
     def __init__(self) -> None:
         self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
         self._rows: list[tuple] = []
-        self._blocks: list[np.ndarray] = []
+        self._columns: dict[str, bytearray] = {name: bytearray() for name in _BLOCK_TYPE.names}
         self._rules: list[str] = []
         self._rule_texts: dict[tuple[str, ...], str] = {}  # one string per combination
         self._n = 0
+        self._moved = False
 
     def __len__(self) -> int:
         return self._n
@@ -107,30 +110,43 @@ class ClosedCases:
         if self._rows:
             codes = _GRADE_CODES
             rows = [(*r[:-2], codes[r[-2]], codes[r[-1]]) for r in self._rows]
-            self._blocks.append(np.array(rows, dtype=_BLOCK_TYPE))
+            block = np.array(rows, dtype=_BLOCK_TYPE)
+            for name, column in self._columns.items():
+                column += block[name].tobytes()
             self._rows = []
+
+    def _take(self, name: str) -> np.ndarray:
+        """The closed cases' column ``name``, as an array over its buffer (no copy)."""
+        return np.frombuffer(self._columns[name], dtype=_BLOCK_TYPE[name])
+
+    def _free(self, name: str) -> None:
+        self._columns[name].clear()  # no array may still view it
 
     def table(self, still_open: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The case table of the closed cases and the cases still open (their
         :func:`open_columns`), ordered by id, without ``harm_events``; and the ``at_large``
         flags in the same order.
 
-        Each column is gathered from the blocks on its own, so the blocks and the table are
-        the only full copies in memory at once.
+        The closed rows move into the table: each column's buffer is freed once its table
+        column is made, so the rows are never held twice. Call it once, at the end.
         """
+        if self._moved:
+            raise RuntimeError("the closed cases were already moved into a case table")
+        self._moved = True
         self._flush()
-        blocks = self._blocks or [np.zeros(0, dtype=_BLOCK_TYPE)]
-        ids = np.concatenate([*(b["id"] for b in blocks), still_open["id"]])
+        ids = np.concatenate([self._take("id"), still_open["id"]])
         order = np.argsort(ids, kind="stable")
         del ids
         cols: dict[str, np.ndarray] = {}
         for name in NUMERIC_COLUMNS:
-            cols[name] = np.concatenate([*(b[name] for b in blocks), still_open[name]])[order]
+            cols[name] = np.concatenate([self._take(name), still_open[name]])[order]
+            self._free(name)
         names = np.array(_GRADE_NAMES, dtype=object)
         for name in ("grade", "force_grade"):
-            closed = (names[b[name]] for b in blocks)
-            cols[name] = np.concatenate([*closed, still_open[name]])[order]
+            cols[name] = np.concatenate([names[self._take(name)], still_open[name]])[order]
+            self._free(name)
         rules = np.concatenate([_objects(self._rules), still_open["rules_broken"]])
+        self._rules = []
         cols["rules_broken"] = rules[order]
         return cols, cols.pop("at_large")
 

@@ -236,3 +236,21 @@ def test_closed_case_rows_keep_every_value_exactly(long_small):
             assert value == expected or (value != value and expected != expected), name
         assert bool(at_large[i]) == case.at_large
         assert table["rules_broken"][i] == ";".join(case.rules_broken)
+    # the rows moved into the table (their buffers are freed): a second table is refused
+    with pytest.raises(RuntimeError, match="already moved"):
+        model.cases.closed.table(open_columns([]))
+
+
+def test_triage_waits_made_in_chunks_are_the_same_numbers(monkeypatch):
+    from sim.experiment import kpis
+
+    monkeypatch.setattr(kpis, "_CHUNK_ROWS", 1000)  # many chunk edges
+    rng = np.random.default_rng(8)
+    start = rng.random(12_345) * 900
+    end = start + rng.exponential(0.3, start.size)
+    end[rng.random(start.size) < 0.1] = np.nan  # not triaged yet
+    where = ~np.isnan(end) & (rng.random(start.size) < 0.9)
+    got, expected = kpis._difference_where(end, start, where), (end - start)[where]
+    assert got.tobytes() == expected.tobytes()
+    assert kpis._pct(got, 90, overwrite=True) == kpis._pct(expected, 90)
+    assert kpis._difference_where(end, start, np.zeros(start.size, bool)).size == 0
