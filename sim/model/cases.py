@@ -14,9 +14,9 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import BlockStream, UniformBlocks, sample
-from sim.model.case import Case, CaseDraws
+from sim.model.case import NAN, Case, CaseDraws
 from sim.model.case_columns import ClosedCases
-from sim.model.dormant import Dormant
+from sim.model.dormant import Dormant, case_of_values
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
 from sim.model.referral_log import ReferralLog
@@ -66,7 +66,8 @@ class CaseBook:
     # opening ------------------------------------------------------------------------
     def open_case(self, category: int, true_risk: int, triaged: int, referral_day: float) -> Case:
         """Create a police case, drawing its attributes from the category's case streams."""
-        case = self._new_case(category, true_risk, triaged, referral_day)
+        case = case_of_values(self._draw(category, true_risk, triaged, referral_day, NAN))
+        case.triage_day = referral_day
         self.opened.append(case)
         return case
 
@@ -75,10 +76,9 @@ class CaseBook:
     ) -> Dormant:
         """Open a police case that joins the allocation queue now, packed until an officer
         takes it (:meth:`wake`): the same draws as :meth:`open_case`, a tenth of the memory."""
-        case = self._new_case(category, true_risk, triaged, referral_day)
-        case.triage_day = case.waiting_since = self.model.env.now
+        now = self.model.env.now
         self._by_stage[Stage.ALLOCATION] += 1
-        return Dormant.pack(case)
+        return Dormant.of_values(self._draw(category, true_risk, triaged, referral_day, now))
 
     def wake(self, waiting: Dormant) -> Case:
         """The ``Case`` of a packed waiting case an officer is taking; the packed bytes are
@@ -101,42 +101,40 @@ class CaseBook:
         kept += [d.as_case() for d in waiting if start <= d.referral_day < end]
         return sorted(kept, key=_case_id)
 
-    def _new_case(self, category: int, true_risk: int, triaged: int, referral_day: float) -> Case:
+    def _draw(
+        self, category: int, true_risk: int, triaged: int, referral_day: float, now: float
+    ) -> tuple:
+        """A new case's values, in the order of :data:`sim.model.dormant.FIELDS`, drawn from
+        the category's case streams; triaged and waiting since ``now`` (nan: not yet)."""
         model = self.model
         scenario = model.scenario
         name = model.category_names[category]
         cat = scenario.categories[name]
         uniforms, work, external = self._streams_of(category)
         d = CaseDraws(*uniforms.take(len(CaseDraws._fields)))
-        case = Case(
-            id=self._next_id,
-            category=category,
-            true_risk=true_risk,
-            referral_day=referral_day,
-            triaged_risk=triaged,
-            triage_day=referral_day,
-            complex=d.complex < cat.complex_rate,
-            needs_warrant=d.warrant < cat.warrant_rate,
-            at_large=d.at_large < cat.offender_at_large_rate,
-            seizes_devices=d.devices < scenario.warrants.forensics_rate,
-            lapse_draw=d.lapse,
-            review_draw=d.review,
-            catch_draw=d.catch,
-            evidence_draw=d.evidence,
-            force_grade_draw=d.force_grade,
-        )
-        case.safeguarding_hours = sample(cat.safeguarding_hours, work)
-        case.application_hours = sample(scenario.warrants.application_hours, work)
-        case.investigation_hours = sample(cat.investigation_hours, work)
-        case.external_wait_days = sample(cat.external_wait_days, external)
+        safeguarding_hours = sample(cat.safeguarding_hours, work)
+        application_hours = sample(scenario.warrants.application_hours, work)
+        investigation_hours = sample(cat.investigation_hours, work)
+        external_wait_days = sample(cat.external_wait_days, external)
+        refused_bail, in_cells, cell_hours = False, False, NAN
         if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
             custody = model.streams[f"custody:{name}"]
-            case.custody_refused_bail = True
-            case.custody_in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)
+            refused_bail = True
+            in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)
             hours = cat.custody.hours_until_court.sample(custody)
-            case.custody_cell_hours = hours if case.custody_in_cells else 0.0
+            cell_hours = hours if in_cells else 0.0
+        case_id = self._next_id
         self._next_id += 1
-        return case
+        return (
+            case_id, category, true_risk, referral_day, triaged, now,
+            d.complex < cat.complex_rate,
+            d.warrant < cat.warrant_rate,
+            d.at_large < cat.offender_at_large_rate,
+            d.devices < scenario.warrants.forensics_rate,
+            d.lapse, d.review, d.catch, d.evidence, d.force_grade,
+            safeguarding_hours, application_hours, investigation_hours, external_wait_days,
+            now, NAN, refused_bail, in_cells, cell_hours,
+        )  # fmt: skip
 
     def _streams_of(self, category: int) -> tuple[UniformBlocks, BlockStream, BlockStream]:
         """The category's streams of case draws, officers' work and external waits."""

@@ -53,7 +53,6 @@ FIELDS = (
 """The packed fields, in order, with their ``struct`` codes (little-endian, no padding)."""
 NAMES = tuple(name for name, _ in FIELDS)
 _BY_POSITION = NAMES.index("waiting_since")
-_BY_NAME = NAMES[_BY_POSITION:]
 _read = attrgetter(*NAMES)
 _LAYOUT = struct.Struct("<" + "".join(code for _, code in FIELDS))
 DTYPE = np.dtype([(name, "<" + code.replace("?", "b1")) for name, code in FIELDS])
@@ -84,16 +83,18 @@ class Dormant(bytearray):
     def pack(cls, case: Case) -> Dormant:
         return cls(_LAYOUT.pack(*_read(case)))
 
+    @classmethod
+    def of_values(cls, values: tuple) -> Dormant:
+        """Pack the values of :data:`FIELDS`, in order."""
+        return cls(_LAYOUT.pack(*values))
+
     def values(self) -> dict[str, Any]:
         """The packed fields by name."""
         return dict(zip(NAMES, _LAYOUT.unpack(self), strict=True))
 
     def as_case(self) -> Case:
         """A ``Case`` with these values, waiting for an officer (not registered anywhere)."""
-        values = _LAYOUT.unpack(self)
-        case = Case(*values[:_BY_POSITION])
-        for name, value in zip(_BY_NAME, values[_BY_POSITION:], strict=True):
-            setattr(case, name, value)
+        case = case_of_values(_LAYOUT.unpack(self))
         case.stage = Stage.ALLOCATION
         return case
 
@@ -146,6 +147,14 @@ class Dormant(bytearray):
     @safeguarding_day.setter
     def safeguarding_day(self, day: float) -> None:
         _SAFEGUARDED.pack_into(self, _SAFEGUARDED_AT, day)
+
+
+def case_of_values(values: tuple) -> Case:
+    """A ``Case`` (stage new) with the values of :data:`FIELDS`, in order."""
+    case = Case(*values[:_BY_POSITION])
+    (case.waiting_since, case.safeguarding_day, case.custody_refused_bail,
+     case.custody_in_cells, case.custody_cell_hours) = values[_BY_POSITION:]  # fmt: skip
+    return case
 
 
 def dormant_columns(waiting: list[Dormant]) -> dict[str, np.ndarray]:

@@ -149,8 +149,8 @@ MUTANTS = [
     Mutant(
         "custody-accept-flipped",
         "cases.py",
-        "case.custody_in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)",
-        "case.custody_in_cells = bool(custody.random() < cat.custody.transfer_accepted_rate)",
+        "in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)",
+        "in_cells = bool(custody.random() < cat.custody.transfer_accepted_rate)",
         "comparison: a refused transfer leaves the child in a cell only when accepted",
     ),
     Mutant(
