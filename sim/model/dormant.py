@@ -2,11 +2,12 @@
 
 In an overloaded force most open cases wait for an officer, and such a case is nothing yet
 but what was drawn when it opened. Each is kept as a :class:`Dormant`: a ``bytearray`` of
-those values (:data:`FIELDS`, 146 bytes of data) instead of a :class:`~sim.model.case.Case`
-and its own float objects (about 630 bytes). The allocation queue holds it like a case;
-when an officer takes it, :meth:`~sim.model.cases.CaseBook.wake` makes the ``Case`` from
-the same values (floats round-trip through bytes exactly, so results do not change) and
-empties the bytes, which marks every queue entry of it as stale.
+those values (:data:`FIELDS`: 138 bytes of data, 211 with the object) instead of a
+:class:`~sim.model.case.Case` and its own float objects (about 630 bytes). The allocation
+queue holds it like a case; when an officer takes it,
+:meth:`~sim.model.cases.CaseBook.wake` makes the ``Case`` from the same values (floats
+round-trip through bytes exactly, so results do not change) and empties the bytes, which
+marks every queue entry of it as stale.
 
 Days are simulated days; hours are officer hours.
 """
