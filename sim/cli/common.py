@@ -58,11 +58,19 @@ def output_target(out: Path, force: bool, name: str, inputs: Iterable[Path] = ()
     return OutputTarget(Path(out), force, command_line(name), tuple(Path(i) for i in inputs))
 
 
+def print_error(message: str) -> None:
+    """Print ``error: MESSAGE`` as one line on stderr."""
+    err_console.print(
+        f"[bold red]error:[/] {escape(_one_line(message))}",
+        highlight=False,
+        markup=True,
+        soft_wrap=True,
+    )
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print one error line and exit."""
-    err_console.print(
-        f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True
-    )
+    print_error(message)
     raise typer.Exit(code)
 
 

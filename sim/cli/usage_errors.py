@@ -17,6 +17,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from sim.cli.common import print_error
+
 try:  # Typer 0.29 and later carry their own copy of Click
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - earlier Typer raises Click's own exceptions
@@ -24,30 +26,28 @@ except ImportError:  # pragma: no cover - earlier Typer raises Click's own excep
 
 
 def one_line(error: click_errors.ClickException, command_path: str = "sim") -> str:
-    """The error as one line: the command, the option or argument at fault, the complaint.
+    """The error as one line, after ``error:``: the command, the option or argument at
+    fault, the complaint and where to look.
 
     ``command_path`` names the command when the error does not carry it (Click's parser
     raises some errors, such as an option given without its value, without a context).
     """
     ctx = getattr(error, "ctx", None)
-    parts = ["error", ctx.command_path if ctx is not None else command_path]
-    message = error.format_message()
-    missing = isinstance(error, click_errors.MissingParameter)  # its message names it
+    path = ctx.command_path if ctx is not None else command_path
     if isinstance(error, click_errors.NoSuchOption):
         message = _no_such_option(error)
-    if isinstance(error, click_errors.BadParameter) and not missing:
+    elif isinstance(error, click_errors.BadParameter) and not isinstance(
+        error,
+        click_errors.MissingParameter,  # its message already names what is missing
+    ):
         hint = error.param_hint
         if hint is None and error.param is not None:
-            hint = error.param.opts if error.param.opts else error.param.name
+            hint = error.param.opts or error.param.name
         hint = hint if isinstance(hint, str) else "/".join(hint or ())
         message = f"{hint}: {error.message}" if hint else error.message
-    parts.append(" ".join(message.split()))
-    line = ": ".join(parts)
-    if ctx is None:
-        line += f" (see '{command_path} --help')"
-    elif ctx.command.get_help_option(ctx) is not None:
-        line += f" (see '{ctx.command_path} {ctx.help_option_names[0]}')"
-    return line
+    else:
+        message = error.format_message()
+    return f"{path}: {message} (see '{path} --help')"
 
 
 def _no_such_option(error: click_errors.NoSuchOption) -> str:
@@ -76,7 +76,7 @@ class OneLineErrorsGroup(TyperGroup):
         except click_errors.NoArgsIsHelpError:
             sys.exit(2)  # Typer has already printed the help page
         except click_errors.ClickException as error:
-            typer.echo(one_line(error, self._command_path(prog_name, args)), err=True)
+            print_error(one_line(error, self._command_path(prog_name, args)))
             sys.exit(error.exit_code)
         except typer.Abort:
             typer.echo("Aborted!", err=True)

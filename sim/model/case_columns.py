@@ -9,6 +9,7 @@ in the order the cases were opened (their ids). Days are simulated days.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from operator import attrgetter
 
 import numpy as np
@@ -56,6 +57,8 @@ TABLE_COLUMNS = (
 _INT_TYPES = {"id": np.int64, "category": np.int32, "true_risk": np.int32, "triaged_risk": np.int32}
 _GRADE_CODES = {g: i for i, g in enumerate(("", *GRADES))}
 _GRADE_NAMES = ("", *GRADES)
+_CASE_DEFAULTS = {f.name: f.default for f in fields(Case)}
+"""What a ``Case`` holds before anything sets it (nan days, false flags)."""
 
 
 NUMERIC_COLUMNS = (*INT_COLUMNS, *DAY_COLUMNS, "custody_cell_hours", *FLAG_COLUMNS)
@@ -160,10 +163,9 @@ def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, n
         return objects
     packed = dormant_columns(waiting)
     n = len(waiting)
-    defaults = Case(id=0, category=0, true_risk=0, referral_day=0.0, triaged_risk=0, triage_day=0.0)
     cols = {}
     for name in NUMERIC_COLUMNS:
-        values = packed[name] if name in packed else np.full(n, getattr(defaults, name))
+        values = packed[name] if name in packed else np.full(n, _CASE_DEFAULTS[name])
         cols[name] = np.concatenate([objects[name], values.astype(_BLOCK_TYPE[name])])
     for name in TEXT_COLUMNS:
         cols[name] = np.concatenate([objects[name], _objects([""] * n)])

@@ -11,6 +11,7 @@ time series and the stability check read.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import BlockStream, UniformBlocks, sample
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
 
 
-def _case_id(case: Case | Dormant) -> int:
-    return case.id
+_BY_ID = attrgetter("id")  # Case or Dormant
 
 
 class CaseBook:
@@ -91,7 +91,7 @@ class CaseBook:
     def open_now(self) -> list[Case | Dormant]:
         """Every open case, in id order: ``Case`` objects and packed waiting cases."""
         live = [c for c in self.opened if c.is_open]
-        return sorted([*live, *self.model.allocator.dormant_waiting()], key=_case_id)
+        return sorted([*live, *self.model.allocator.dormant_waiting()], key=_BY_ID)
 
     def kept_referred_between(self, start: float, end: float) -> list[Case]:
         """The open cases, and the closed ones still kept, referred in [start, end), in id
@@ -99,7 +99,7 @@ class CaseBook:
         kept = [c for c in self.opened if start <= c.referral_day < end]
         waiting = self.model.allocator.dormant_waiting()
         kept += [d.as_case() for d in waiting if start <= d.referral_day < end]
-        return sorted(kept, key=_case_id)
+        return sorted(kept, key=_BY_ID)
 
     def _draw(
         self, category: int, true_risk: int, triaged: int, referral_day: float, now: float

@@ -15,7 +15,6 @@ Days are simulated days; hours are officer hours.
 from __future__ import annotations
 
 import struct
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -54,35 +53,40 @@ FIELDS = (
 """The packed fields, in order, with their ``struct`` codes (little-endian, no padding)."""
 NAMES = tuple(name for name, _ in FIELDS)
 _BY_POSITION = NAMES.index("waiting_since")
-_read = attrgetter(*NAMES)
 _LAYOUT = struct.Struct("<" + "".join(code for _, code in FIELDS))
 DTYPE = np.dtype([(name, "<" + code.replace("?", "b1")) for name, code in FIELDS])
 """The same layout as a numpy record, to read many packed cases at once."""
 assert DTYPE.itemsize == _LAYOUT.size
 
 
-def _field(name: str) -> tuple[struct.Struct, int]:
-    offset = struct.calcsize("<" + "".join(code for n, code in FIELDS[: NAMES.index(name)]))
-    return struct.Struct("<" + dict(FIELDS)[name]), offset
+def _packed(name: str, settable: bool = False) -> property:
+    """A property reading (and with ``settable`` writing) field ``name`` in the bytes."""
+    at = struct.calcsize("<" + "".join(code for _, code in FIELDS[: NAMES.index(name)]))
+    one = struct.Struct("<" + dict(FIELDS)[name])
 
+    def read(self: Dormant) -> Any:
+        return one.unpack_from(self, at)[0]
 
-_TRIAGED, _TRIAGED_AT = _field("triaged_risk")
-_REFERRAL, _REFERRAL_AT = _field("referral_day")
-_WAITING, _WAITING_AT = _field("waiting_since")
-_SAFEGUARDED, _SAFEGUARDED_AT = _field("safeguarding_day")
-_ID, _ID_AT = _field("id")
-_TRUE_RISK, _TRUE_RISK_AT = _field("true_risk")
+    def write(self: Dormant, value: Any) -> None:
+        one.pack_into(self, at, value)
+
+    return property(read, write if settable else None, doc=f"The packed ``{name}``.")
 
 
 class Dormant(bytearray):
     """A case waiting for its first officer, as packed bytes; empty once an officer has
-    taken it. Reads the few attributes the allocation queue needs, like a ``Case``."""
+    taken it. Reads the few attributes the allocation queue and the high-risk review need,
+    like a ``Case``."""
 
     __slots__ = ()
 
-    @classmethod
-    def pack(cls, case: Case) -> Dormant:
-        return cls(_LAYOUT.pack(*_read(case)))
+    id = _packed("id")
+    true_risk = _packed("true_risk")
+    triaged_risk = _packed("triaged_risk", settable=True)
+    referral_day = _packed("referral_day")
+    waiting_since = _packed("waiting_since")
+    safeguarding_day = _packed("safeguarding_day", settable=True)
+    pending = ()  # no work chunks until an officer takes it
 
     @classmethod
     def of_values(cls, values: tuple) -> Dormant:
@@ -100,54 +104,13 @@ class Dormant(bytearray):
         return case
 
     @property
-    def taken(self) -> bool:
-        """An officer has taken the case (its values now live in a ``Case``)."""
-        return not self
-
-    @property
     def is_open(self) -> bool:
+        """Still waiting: no officer has taken it (its bytes are not emptied)."""
         return bool(self)
 
     @property
-    def pending(self) -> tuple[()]:
-        """No work chunks until an officer takes it."""
-        return ()
-
-    @property
     def stage(self) -> Stage:
-        return Stage.OFFICER if not self else Stage.ALLOCATION
-
-    @property
-    def id(self) -> int:
-        return _ID.unpack_from(self, _ID_AT)[0]
-
-    @property
-    def true_risk(self) -> int:
-        return _TRUE_RISK.unpack_from(self, _TRUE_RISK_AT)[0]
-
-    @property
-    def triaged_risk(self) -> int:
-        return _TRIAGED.unpack_from(self, _TRIAGED_AT)[0]
-
-    @triaged_risk.setter
-    def triaged_risk(self, risk: int) -> None:
-        _TRIAGED.pack_into(self, _TRIAGED_AT, risk)
-
-    @property
-    def referral_day(self) -> float:
-        return _REFERRAL.unpack_from(self, _REFERRAL_AT)[0]
-
-    @property
-    def waiting_since(self) -> float:
-        return _WAITING.unpack_from(self, _WAITING_AT)[0]
-
-    @property
-    def safeguarding_day(self) -> float:
-        return _SAFEGUARDED.unpack_from(self, _SAFEGUARDED_AT)[0]
-
-    @safeguarding_day.setter
-    def safeguarding_day(self, day: float) -> None:
-        _SAFEGUARDED.pack_into(self, _SAFEGUARDED_AT, day)
+        return Stage.ALLOCATION if self else Stage.OFFICER
 
 
 def case_of_values(values: tuple) -> Case:

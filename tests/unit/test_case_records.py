@@ -6,6 +6,7 @@ import gc
 import math
 import struct
 import types
+from operator import attrgetter
 
 import numpy as np
 import pytest
@@ -140,7 +141,7 @@ def _cases_reachable_from(root: object) -> int:
         if isinstance(obj, dict) and "__builtins__" in obj:  # a module's globals
             continue
         seen.add(id(obj))
-        found += isinstance(obj, Case) or (isinstance(obj, Dormant) and not obj.taken)
+        found += isinstance(obj, Case) or (isinstance(obj, Dormant) and obj.is_open)
         stack.extend(gc.get_referents(obj))
     return found
 
@@ -188,19 +189,19 @@ def test_a_packed_case_comes_back_with_the_same_bits():
         investigation_hours=float(rng.lognormal(4, 1)),
         waiting_since=0.1 + 0.2,
     )
-    back = Dormant.pack(case).as_case()
+    back = Dormant.of_values(attrgetter(*NAMES)(case)).as_case()
     for name in NAMES:
         a, b = getattr(case, name), getattr(back, name)
         assert type(a) is type(b) and (a == b or (a != a and b != b)), name
         if isinstance(a, float):
             assert struct.pack("<d", a) == struct.pack("<d", b), name
     assert back.stage is Stage.ALLOCATION and back.pending == () and back.officer is None
-    waiting = Dormant.pack(case)
+    waiting = Dormant.of_values(attrgetter(*NAMES)(case))
     waiting.triaged_risk, waiting.safeguarding_day = 0, 7.5
     assert (waiting.triaged_risk, waiting.safeguarding_day, waiting.id) == (0, 7.5, 123_456_789)
-    assert waiting.is_open and not waiting.taken
+    assert waiting.is_open and waiting.stage is Stage.ALLOCATION
     waiting.clear()
-    assert waiting.taken and waiting.stage is not Stage.ALLOCATION
+    assert not waiting.is_open and waiting.stage is not Stage.ALLOCATION
 
 
 def test_referral_log_indices_take_one_byte_up_to_127_codes():
