@@ -7,7 +7,6 @@ two scenarios run with the same seed share random numbers (common random numbers
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,13 +24,6 @@ from sim.stats.summary import t_interval
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-COLLECT_AFTER_CASES = 20_000
-"""A finished model is cyclic garbage (cases, officers, SimPy events referring to each
-other) that Python frees only at its next full collection; from this many cases on it is
-collected at once, before the KPIs are computed, so the two do not add up in memory (about
-1 KB a case). Below it the collection would cost more time than it saves memory."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +51,7 @@ def run_replication(task: ReplicationTask) -> ReplicationResult:
     started = time.perf_counter()
     try:
         streams = Streams(replication_seed(task.seed, task.index))
-        records = simulate(task.scenario, streams)
-        if records.case_table["id"].size >= COLLECT_AFTER_CASES:
-            gc.collect()
+        records = simulate(task.scenario, streams)  # frees the model before its records
         kpis = compute_kpis(records)
         cases = case_table(records) if task.case_log else None
     except Exception as exc:  # named with its index and seed, so it can be run alone

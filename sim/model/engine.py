@@ -23,7 +23,9 @@ import simpy
 from sim.model.allocator import Allocator
 from sim.model.arrivals import arrival_process
 from sim.model.cases import CaseBook
+from sim.model.harvest import Harvest
 from sim.model.measures import measures_process
+from sim.model.memory import release_memory
 from sim.model.observation import Observer
 from sim.model.pathway import Pathway
 from sim.model.records import ReplicationRecords
@@ -88,13 +90,24 @@ class Model:
             self.env.process(measures_process(self))
         self.cases.load_backlog()
 
-    def run(self) -> ReplicationRecords:
-        """Simulate to the end of the run and return the records."""
+    def finish(self) -> Harvest:
+        """Simulate to the end of the run and return what the records need."""
         self.env.run(until=self.end_day + 1e-9)
         self.workforce.finish()
-        return self.observer.records()
+        return self.observer.harvest()
+
+    def run(self) -> ReplicationRecords:
+        """Simulate to the end of the run and return the records."""
+        return self.finish().records()
 
 
 def simulate(scenario: Scenario, streams: Streams) -> ReplicationRecords:
-    """Run one replication of ``scenario`` with the given random streams."""
-    return Model(scenario, streams).run()
+    """Run one replication of ``scenario`` with the given random streams. A large model's
+    memory is handed back before its case table is built, and the closed rows' memory
+    after, so that neither adds to what the KPIs then need."""
+    harvest = Model(scenario, streams).finish()
+    cases = harvest.cases
+    release_memory(cases)
+    records = harvest.records()
+    release_memory(cases)
+    return records

@@ -1,23 +1,21 @@
-"""What a replication observes: weekly series, inspections, harm, and its records.
+"""What a replication observes: weekly series, inspections, and what its records need.
 
 Observation reads the model and never changes the cases' paths: the time-series process
 samples open cases by stage and staff in post at a fixed step; each inspection process
-wakes on its day and grades a sample (:mod:`sim.model.inspection`); at the end, further
-harm is drawn from each at-large case's exposure inside the measured period and the
-records are assembled.
+wakes on its day and grades a sample (:mod:`sim.model.inspection`); at the end, what the
+records need is harvested (:mod:`sim.model.harvest`).
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.case_columns import TABLE_COLUMNS, still_open_columns
+from sim.model.case_columns import still_open_columns
 from sim.model.enums import Stage
+from sim.model.harvest import Harvest
 from sim.model.inspection import run_inspection
-from sim.model.records import ReplicationRecords
 from sim.scenario.schema import Inspection
 
 if TYPE_CHECKING:
@@ -67,41 +65,23 @@ class Observer:
         self.inspections[inspection.name] = run_inspection(self.model, inspection)
 
     # the end of the run -----------------------------------------------------------------
-    def records(self) -> ReplicationRecords:
+    def harvest(self) -> Harvest:
+        """What the finished run leaves for its records (no reference back to the model)."""
         model = self.model
         book = model.cases
-        still_open = still_open_columns(
-            [c for c in book.opened if c.is_open], model.allocator.dormant_waiting()
-        )
-        table, at_large = book.closed.table(still_open)
-        table = self._with_harm(table, at_large)
-        return ReplicationRecords(
+        open_cases = [c for c in book.opened if c.is_open]
+        harm_per_day = model.scenario.hazards.harm_per_day
+        return Harvest(
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,
             end_day=model.end_day,
             referrals=book.referral_log.arrays(),
-            case_table=table,
-            at_large=at_large,
+            closed=book.closed,
+            still_open=still_open_columns(open_cases, model.allocator.dormant_waiting()),
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},
             inspections=self.inspections,
             trained_busy_days=model.workforce.trained_busy_days,
             trained_available_days=model.workforce.trained_days_in_window(),
-            harm_events=int(table["harm_events"].sum()),
+            harm_per_day=harm_per_day,
+            harm_rng=model.streams["harm"] if harm_per_day > 0 else None,
         )
-
-    def _with_harm(self, table: dict[str, np.ndarray], at_large: np.ndarray) -> dict:
-        """The case table with ``harm_events``: further harm while suspects were at large,
-        drawn in case order from each one's exposure (days) inside the measured period."""
-        model = self.model
-        harm = np.zeros(at_large.size, np.int64)
-        rate = model.scenario.hazards.harm_per_day
-        if rate > 0:
-            rng = model.streams["harm"]
-            for i in np.flatnonzero(at_large).tolist():
-                safeguarded = float(table["safeguarding_day"][i])
-                end = safeguarded if not math.isnan(safeguarded) else model.end_day
-                referred = float(table["referral_day"][i])
-                exposure = min(end, model.end_day) - max(referred, model.warmup_day)
-                if exposure > 0:
-                    harm[i] = int(rng.poisson(rate * exposure))
-        return {name: harm if name == "harm_events" else table[name] for name in TABLE_COLUMNS}

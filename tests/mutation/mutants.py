@@ -134,9 +134,9 @@ MUTANTS = [
     ),
     Mutant(
         "harm-ignores-warmup",
-        "observation.py",
-        "exposure = min(end, model.end_day) - max(referred, model.warmup_day)",
-        "exposure = min(end, model.end_day) - referred",
+        "harvest.py",
+        "exposure = min(end, self.end_day) - max(referred, self.warmup_day)",
+        "exposure = min(end, self.end_day) - referred",
         "counter: harm counted during the warm-up",
     ),
     Mutant(
