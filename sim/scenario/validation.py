@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError
 from sim.scenario.schema import Scenario
@@ -41,7 +42,8 @@ def validation_message(err: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _did_you_mean(unknown: Mapping[str, Any], errors: list[Mapping[str, Any]]) -> str | None:
-    """'unknown key; did you mean X?' when a required sibling key is missing."""
+    """'unknown key; did you mean X?' naming a required sibling key that is missing, or
+    else a key of the same section spelt closely (``run.replicatons`` → ``replications``)."""
     loc = tuple(unknown.get("loc", ()))
     parent, name = loc[:-1], str(loc[-1])
     missing = [
@@ -50,9 +52,62 @@ def _did_you_mean(unknown: Mapping[str, Any], errors: list[Mapping[str, Any]]) -
         if e.get("type") == "missing" and tuple(e.get("loc", ()))[:-1] == parent
     ]
     close = difflib.get_close_matches(name, missing, n=1)
+    if not close:
+        close = difflib.get_close_matches(name, _keys_at(parent), n=1, cutoff=0.75)
     if close:
         return f"unknown key; did you mean {close[0]!r}?"
     return None
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the scenario schema allows at key path ``loc`` (as pydantic reports it:
+    list indices, mapping keys and distribution kinds included); none where it is not a
+    section of named keys."""
+    kind: Any = Scenario
+    for part in loc:
+        kind = _inside(kind, part)
+        if kind is None:
+            return []
+    models = _models(kind)
+    return list(_fields(models[0])) if len(models) == 1 else []
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a scenario file uses (its alias, if it has one)."""
+    return {f.alias or name: f for name, f in model.model_fields.items()}
+
+
+def _inside(kind: Any, part: Any) -> Any:
+    """The type found at ``part`` inside a value of type ``kind`` (None: not known)."""
+    models = _models(kind)
+    if len(models) > 1:  # a distribution: pydantic names the kind it tried
+        chosen = [m for m in models if part in get_args(m.model_fields["kind"].annotation)]
+        return chosen[0] if chosen else None
+    if models:
+        field = _fields(models[0]).get(str(part))
+        return field.annotation if field is not None else None
+    args = [a for a in get_args(kind) if a is not type(None)]
+    origin = get_origin(kind)
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin in (list, tuple) and args and isinstance(part, int):
+        return args[0]
+    if origin in (Union, UnionType) and len(args) == 1:
+        return _inside(args[0], part)
+    return None
+
+
+def _models(kind: Any) -> list[type[BaseModel]]:
+    """The pydantic models ``kind`` is (one), or may be (a union of them), else none."""
+    while get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return [kind]
+    if get_origin(kind) in (Union, UnionType):
+        inner = [_models(a) for a in get_args(kind) if a is not type(None)]
+        if all(len(m) == 1 for m in inner):
+            return [m[0] for m in inner]
+    return []
 
 
 def validate(data: Mapping[str, Any], *, source: str) -> Scenario:

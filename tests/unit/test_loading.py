@@ -96,6 +96,24 @@ def test_override_needs_equals_sign():
     ("mutate", "pattern"),
     [
         (lambda d: d["triage"].update(undergrade_rate=0.1), r"triage.undergrade_rate: unknown key"),
+        # a close spelling of an optional key of the same section is suggested
+        (
+            lambda d: d.setdefault("run", {}).update(replicatons=3),
+            r"run.replicatons: unknown key; did you mean 'replications'\?$",
+        ),
+        (lambda d: d.update(hazzards={}), r"hazzards: unknown key; did you mean 'hazards'\?$"),
+        (
+            lambda d: d["categories"]["online"].update(warant_rate=0.1),
+            r"categories.online.warant_rate: unknown key; did you mean 'warrant_rate'\?$",
+        ),
+        (
+            lambda d: d["categories"]["online"]["investigation_hours"].update(cvv=0.5),
+            r"investigation_hours.cvv: unknown key; did you mean 'cv'\?$",
+        ),
+        (  # nothing close: no guess
+            lambda d: d["triage"].update(colour="red"),
+            r"triage.colour: unknown key \(check the spelling; `sim schema` lists the keys\)$",
+        ),
         (lambda d: d["triage"].update(staff="many"), r"triage.staff: expected a valid integer"),
         (
             lambda d: d["officers"]["trained"].update(abstraction_rate=1.5),
