@@ -13,6 +13,7 @@ from sim.errors import InputError
 from sim.scenario.changes import scenario_to_dict, with_changes
 from sim.scenario.keypaths import get_path
 from sim.scenario.schema import Measure, Scenario
+from sim.scenario.validation import parameter_path_problem
 
 FORBIDDEN_PREFIXES = ("run.", "risk_levels", "measures", "inspections", "initial_")
 
@@ -41,7 +42,8 @@ def measure_targets(
             try:
                 current = get_path(data, path, source=source)
             except InputError:
-                raise InputError("no such scenario parameter", file=source, key=key) from None
+                problem = parameter_path_problem(path) or "no such scenario parameter"
+                raise InputError(problem, file=source, key=key) from None
             if isinstance(current, dict | list):
                 raise InputError(
                     "expected the path of a single value, not a section", file=source, key=key

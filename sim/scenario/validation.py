@@ -59,6 +59,26 @@ def _did_you_mean(unknown: Mapping[str, Any], errors: list[Mapping[str, Any]]) -
     return None
 
 
+def parameter_path_problem(path: str) -> str | None:
+    """What is wrong with ``path`` as the key path of a scenario parameter, as far as the
+    schema alone can tell (mapping keys such as category names are the scenario's own, so
+    any is accepted): ``'no such scenario parameter'``, with a close spelling where there
+    is one; None when nothing is wrong that the schema shows."""
+    parts = path.split(".")
+    kind: Any = Scenario
+    for i, part in enumerate(parts):
+        models = _models(kind)
+        if len(models) == 1 and part not in _fields(models[0]):
+            close = difflib.get_close_matches(part, list(_fields(models[0])), n=1, cutoff=0.75)
+            better = ".".join([*parts[:i], *close, *parts[i + 1 :]])
+            hint = f"; did you mean {better!r}?" if close else ""
+            return "no such scenario parameter" + hint
+        kind = _inside(kind, int(part) if part.isdigit() else part)
+        if kind is None:
+            return None
+    return None
+
+
 def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     """The keys the scenario schema allows at key path ``loc`` (as pydantic reports it:
     list indices, mapping keys and distribution kinds included); none where it is not a

@@ -38,7 +38,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sim.errors import InputError
 from sim.scenario.frozen import Frozen
-from sim.scenario.validation import validation_message
+from sim.scenario.validation import parameter_path_problem, validation_message
 from sim.scenario.yaml_io import read_yaml_mapping
 
 SCHEMA_FILE = "docs/levers.schema.json"
@@ -92,6 +92,15 @@ class MeasureTemplate(Frozen):
     def _day_not_negative(cls, value: float | dt.date) -> float | dt.date:
         if isinstance(value, float) and value < 0:
             raise ValueError("expected a day of 0 or more, or a date")
+        return value
+
+    @field_validator("set", "add")
+    @classmethod
+    def _parameters(cls, value: dict[str, Template]) -> dict[str, Template]:
+        for path in value:
+            problem = parameter_path_problem(path)
+            if problem is not None:
+                raise ValueError(f"{path}: {problem}")
         return value
 
     @model_validator(mode="after")

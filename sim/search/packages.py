@@ -165,9 +165,26 @@ def package_scenario(
     file (every measure's paths, and the scenario at full strength), errors naming
     ``source`` (the levers file) and the package."""
     data = scenario_to_dict(base)
+    first = len(data.get("measures", []))
     data["measures"] = [*data.get("measures", []), *package_measures(levers, package)]
     names = list(levers.levers)
     where = f"{source} (package {package.label(names)})"
-    scenario = validate(data, source=where)
-    check_measures(scenario, source=where)
+    try:
+        scenario = validate(data, source=where)
+        check_measures(scenario, source=where)
+    except InputError as err:
+        on = [name for name, level in zip(names, package.levels, strict=True) if level is not None]
+        raise InputError(err.message, file=err.file, key=_lever_key(err.key, first, on)) from None
     return scenario
+
+
+def _lever_key(key: str | None, first: int, on: list[str]) -> str | None:
+    """A package scenario's key path ``measures.<i>.<rest>`` as the levers file's
+    ``levers.<name>.measure.<rest>`` when measure ``i`` is a lever's (the ``first``
+    measures are the base scenario's, then one per lever that is ``on``)."""
+    parts = (key or "").split(".", 2)
+    if len(parts) >= 2 and parts[0] == "measures" and parts[1].isdigit():
+        i = int(parts[1]) - first
+        if 0 <= i < len(on):
+            return ".".join(["levers", on[i], "measure", *parts[2:]])
+    return key

@@ -14,7 +14,7 @@ from sim.errors import InputError
 from sim.experiment.settings import RunSettings
 from sim.search.definition import SearchOptions
 from sim.search.levers import SCHEMA_FILE, levers_schema_text, read_levers
-from sim.search.packages import grid_size
+from sim.search.packages import _lever_key, grid_size
 from sim.search.searcher import define_search, schedule_warnings
 from tests.processes import sim_cmd
 
@@ -92,6 +92,12 @@ BAD = [  # (replace, with, key, part of the message)
     ("day: 0", "day: -3", LEVER + "measure.day", "0 or more"),
     ("day: 0", "day: soon", LEVER + "measure.day", "a day number (0 or more) or a date"),
     (", add: {officers.trained.count: level}", "", LEVER + "measure", "set, add or action"),
+    (  # a parameter the scenario schema has no place for, with the close spelling
+        "officers.trained.count",
+        "officers.trained.cont",
+        LEVER + "measure.add",
+        "officers.trained.cont: no such scenario parameter; did you mean 'officers.trained.count'?",
+    ),
 ]
 
 
@@ -106,12 +112,27 @@ def test_bad_levers_files_are_one_line_errors_naming_file_and_key(tmp_path, old,
     assert message in err.value.message and "\n" not in str(err.value)
 
 
-def test_a_measure_the_scenario_refuses_names_the_levers_file(tmp_path, toy):
+def test_a_measure_the_scenario_refuses_names_the_levers_file_and_lever(tmp_path, toy):
+    """A category the scenario does not have: only the scenario can tell (the schema allows
+    any category name), so the error comes when the packages are built, naming the lever's
+    key in the levers file, not the package scenario's ``measures.<i>``."""
     path = tmp_path / "levers.yaml"
-    path.write_text(GOOD.replace("officers.trained.count", "officers.trained.nonsense"), "utf-8")
+    path.write_text(GOOD.replace("officers.trained.count", "categories.nope.warrant_rate"), "utf-8")
     with pytest.raises(InputError, match="no such scenario parameter") as err:
         define_search(toy, path, SearchOptions(), RunSettings())
     assert str(path) in str(err.value) and "package" in str(err.value)
+    assert err.value.key == LEVER + "measure.add.categories.nope.warrant_rate", str(err.value)
+
+
+def test_package_keys_of_the_base_scenarios_own_measures_are_kept():
+    on = ["detectives", "triage"]
+    assert (
+        _lever_key("measures.3.add.triage.staff", 2, on) == "levers.triage.measure.add.triage.staff"
+    )
+    assert _lever_key("measures.2.day", 2, on) == "levers.detectives.measure.day"
+    assert _lever_key("measures.1.set.triage.staff", 2, on) == "measures.1.set.triage.staff"
+    assert _lever_key("officers.trained.count", 2, on) == "officers.trained.count"
+    assert _lever_key(None, 2, on) is None
 
 
 def test_cli_bad_levers_file_exits_2_with_one_line(tmp_path, toy_path):

@@ -10,6 +10,7 @@ import yaml
 import sim
 from sim.errors import InputError
 from sim.scenario.keypaths import parse_assignment as parse_override
+from sim.scenario.validation import parameter_path_problem
 
 
 def write(tmp_path: Path, name: str, data: dict | str) -> Path:
@@ -226,3 +227,25 @@ def test_parameter_reference_is_up_to_date():
 
     path = Path(__file__).parents[2] / "docs" / "parameters.md"
     assert path.read_text(encoding="utf-8") == parameters_markdown()
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("officers.trained.count", None),
+        ("categories.any_name.case_rate.high", None),  # mapping keys are the scenario's own
+        ("triage.hours.mean", None),  # a distribution: its kind decides, not the schema
+        ("inspections.0.day", None),
+        (
+            "officers.trained.cont",
+            "no such scenario parameter; did you mean 'officers.trained.count'?",
+        ),
+        (
+            "hazzards.harm_per_day",
+            "no such scenario parameter; did you mean 'hazards.harm_per_day'?",
+        ),
+        ("zzz", "no such scenario parameter"),
+    ],
+)
+def test_parameter_paths_are_checked_against_the_schema(path, problem):
+    assert parameter_path_problem(path) == problem
