@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.enums import Group
+from sim.model.exact_sum import ExactSum
 from sim.model.officers import Officer
 from sim.units import DAYS_PER_YEAR
 
@@ -38,7 +39,7 @@ class Workforce:
         self._rng = model.streams["workforce"]
         self._next_id = 0
         self._trained_days = 0.0  # trained officer-days in post inside the measured period
-        self.trained_busy_days = 0.0  # of which spent working on cases
+        self._busy_days = ExactSum()  # of which spent working on cases
         self._last = 0.0
 
     def start(self) -> None:
@@ -80,7 +81,13 @@ class Workforce:
         measured period. The caller calls it for trained detectives only."""
         overlap = min(end, self.model.end_day) - max(start, self.model.warmup_day)
         if overlap > 0:
-            self.trained_busy_days += overlap
+            self._busy_days.add(overlap)
+
+    @property
+    def trained_busy_days(self) -> float:
+        """Trained detectives' days of work on cases inside the measured period, summed
+        exactly (the same whatever order the sessions ended in)."""
+        return self._busy_days.value
 
     def finish(self) -> None:
         """At the end of the run: count work sessions still in progress."""
