@@ -50,6 +50,9 @@ def apply_changes(model: Model, changes: dict[str, Any], measure: Measure) -> No
     """Replace the model's scenario and let the stages react."""
     old = model.scenario
     new = with_changes(old, changes, source=f"measure {measure.name!r}")
+    for group in Group:  # the pace and the session length may change from the next session
+        for officer in model.allocator.officers[group]:
+            officer.cut()
     model.scenario = new
     react(model, old, new)
 
@@ -78,6 +81,9 @@ def review_open_high_risk(model: Model) -> None:
         if case.true_risk != HIGHEST_RISK or not case.is_open:
             continue
         if case.triaged_risk != case.true_risk:
+            officer = getattr(case, "officer", None)  # a packed case has none
+            if officer is not None:
+                officer.cut()  # its priority at the next session's end changes
             case.triaged_risk = case.true_risk
             model.allocator.reprioritise(case)
         if math.isnan(case.safeguarding_day):

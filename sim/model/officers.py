@@ -7,6 +7,15 @@ hours are shared among held cases in priority order. A chunk of ``h`` hours take
 ``h / rate`` days, with ``rate`` the officer's productive hours a day after abstraction (and
 course time for trainees) when the work starts. With ``officers.work_session_hours`` set,
 the officer stops after that many hours and picks the highest-priority work again.
+
+When nothing held outranks the case being worked, the officer would pick it again at every
+session's end, so the sessions of the chunk are planned ahead as one stretch
+(:class:`_Stretch`) and the officer's process wakes once, at the end of the last, instead of
+once a session. Whatever could change the choice or the pace (new work given, the officer
+leaving, changing group or starting or ending a course, a measure, a case re-graded) cuts
+the stretch short at the end of the session in progress (:meth:`Officer.cut`). The
+sessions' ends, the hours left, the queue's order numbers and the work recorded are the
+same as one session at a time, to the bit.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.model.case import Case
 from sim.model.enums import Chunk, Group
@@ -31,6 +41,10 @@ _DONE = 1e-12  # hours left below this finish a chunk (float slack)
 class Officer:
     """One investigating officer."""
 
+    plan_ahead = True
+    """Plan the sessions of a chunk as one stretch when nothing outranks it (False: one
+    session at a time, the plain way, kept to check that both give the same numbers)."""
+
     def __init__(self, model: Model, officer_id: int, group: Group) -> None:
         self.model = model
         self.id = officer_id
@@ -44,7 +58,8 @@ class Officer:
         self._order = count()
         self._wakeup: simpy.Event | None = None
         self.working_on: Case | None = None
-        self.session_start = 0.0
+        self.session_start = 0.0  # day the session in progress started
+        self._stretch: _Stretch | None = None  # the sessions planned ahead, while working
         self.process = model.env.process(self._work())
 
     @property
@@ -94,6 +109,15 @@ class Officer:
 
     def give(self, case: Case, chunk: Chunk) -> None:
         """Queue a chunk of work on a held case."""
+        stretch = self._stretch
+        if stretch is not None:
+            working = stretch.case
+            if (case.triaged_risk, int(chunk), case.referral_day) <= (
+                working.triaged_risk,
+                int(stretch.chunk),
+                working.referral_day,
+            ):
+                self.cut()  # it would be taken before the case worked on: at the next end
         entry = (case.triaged_risk, int(chunk), case.referral_day, next(self._order), case, chunk)
         heapq.heappush(self._ready, entry)
         wakeup = self._wakeup
@@ -102,6 +126,7 @@ class Officer:
 
     def take_back_cases(self) -> list[Case]:
         """Leave: hand back every held case not being worked on right now."""
+        self.cut()
         self.active = False
         # sorted: set order follows memory addresses, which would break reproducibility
         returned = sorted((c for c in self.held if c is not self.working_on), key=lambda c: c.id)
@@ -126,17 +151,24 @@ class Officer:
             left = case.chunk_hours_left
             if left != left:  # nan: chunk not started
                 left = case.chunk_hours_left = case.hours(chunk)
-            hours = left
-            session = model.scenario.officers.work_session_hours
-            if session is not None:
-                hours = min(hours, session)
-            start = self.session_start = env.now
+            self.session_start = env.now
             self.working_on = case
-            if hours > 0:
-                yield env.timeout(hours / self.hours_per_day())
+            if left > 0:
+                stretch = self._stretch = self._plan(case, chunk, left)
+                while True:
+                    try:
+                        yield _WakeAt(env, stretch.ends[stretch.last])
+                        break
+                    except simpy.Interrupt:  # cut short: wait for the session in progress
+                        continue
+                self._stretch = None
+                self._settle(stretch, stretch.last)
+                hours = stretch.hours[stretch.last]
+            else:
+                hours = left
             self.working_on = None
             if self.group is Group.TRAINED:  # only detectives' time is counted
-                model.workforce.record_work(start, env.now)
+                model.workforce.record_work(self.session_start, env.now)
             case.chunk_hours_left -= hours
             if case.chunk_hours_left > _DONE:
                 if self.active and case in self.held:
@@ -147,3 +179,92 @@ class Officer:
                 continue
             case.chunk_hours_left = float("nan")
             model.pathway.chunk_done(case, chunk, self)
+
+    def _plan(self, case: Case, chunk: Chunk, left: float) -> _Stretch:
+        """The sessions of ``left`` hours on ``chunk`` from now: one, or, when nothing in
+        the queue outranks the case (it would be picked again at each session's end), every
+        session to the end of the chunk. Each ends where one timeout a session would end
+        (``start + hours / rate``, as SimPy adds a delay)."""
+        session = self.model.scenario.officers.work_session_hours
+        rate = self.hours_per_day()
+        ready = self._ready
+        key = (case.triaged_risk, int(chunk), case.referral_day)
+        alone = self.plan_ahead and (not ready or ready[0][:3] > key)
+        hours_each: list[float] = []
+        ends: list[float] = []
+        day = self.model.env.now
+        while True:
+            hours = left if session is None else min(left, session)
+            day = day + hours / rate
+            hours_each.append(hours)
+            ends.append(day)
+            left = left - hours
+            if session is None or not alone or not left > _DONE:
+                return _Stretch(case, chunk, hours_each, ends)
+
+    def _settle(self, stretch: _Stretch, upto: int) -> None:
+        """Book the sessions of ``stretch`` before session ``upto`` that are not yet booked,
+        as their ends would have: the work recorded, the hours left, and the order number
+        the case took when it went back in the queue (and came straight out again)."""
+        case = stretch.case
+        for i in range(stretch.done, upto):
+            if self.group is Group.TRAINED:
+                self.model.workforce.record_work(self.session_start, stretch.ends[i])
+            case.chunk_hours_left -= stretch.hours[i]
+            next(self._order)
+            self.session_start = stretch.ends[i]
+        stretch.done = max(stretch.done, upto)
+
+    def cut(self) -> None:
+        """Something that may change what this officer does next, or how fast, is about to
+        happen: a stretch of planned sessions ends with the session in progress (those
+        already over are booked now, as they would have been at their ends)."""
+        stretch = self._stretch
+        if stretch is None:
+            return
+        now = self.model.env.now
+        over = stretch.done
+        while over < stretch.last and stretch.ends[over] <= now:
+            over += 1
+        self._settle(stretch, over)
+        if over < stretch.last:
+            stretch.last = over
+            self.process.interrupt()
+
+    def settle_now(self) -> None:
+        """Book the planned sessions that are over (at the end of the run)."""
+        stretch = self._stretch
+        if stretch is not None:
+            now = self.model.env.now
+            over = stretch.done
+            while over < stretch.last and stretch.ends[over] <= now:
+                over += 1
+            self._settle(stretch, over)
+
+
+class _Stretch:
+    """Sessions of work on one chunk planned ahead: ``hours`` of each and the day it ends;
+    ``done`` sessions are booked; the officer wakes at the end of session ``last``."""
+
+    __slots__ = ("case", "chunk", "hours", "ends", "done", "last")
+
+    def __init__(self, case: Case, chunk: Chunk, hours: list[float], ends: list[float]) -> None:
+        self.case, self.chunk, self.hours, self.ends = case, chunk, hours, ends
+        self.done = 0
+        self.last = len(ends) - 1
+
+
+class _WakeAt(simpy.Timeout):
+    """A timeout that ends on ``day`` exactly. SimPy schedules ``now + delay``, which can
+    miss a day by one unit in the last place whatever the delay (when the exact sum falls
+    halfway between two floats, it rounds to the even one), so this one is put on SimPy's
+    schedule at its day directly, as :meth:`simpy.Environment.schedule` would put it (the
+    same priority, the next event id)."""
+
+    def __init__(self, env: simpy.Environment, day: float) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._delay = day - env.now
+        self._ok = True
+        heapq.heappush(env._queue, (day, NORMAL, next(env._eid), self))

@@ -92,6 +92,7 @@ class Workforce:
     def finish(self) -> None:
         """At the end of the run: count work sessions still in progress."""
         for officer in self.model.allocator.officers[Group.TRAINED]:
+            officer.settle_now()
             if officer.working_on is not None:
                 self.record_work(officer.session_start, self.model.end_day)
 
@@ -152,6 +153,7 @@ class Workforce:
             untrained = self.model.allocator.officers[Group.UNTRAINED]
             candidates = [o for o in untrained if not o.trainee]
             for officer in candidates[: training.course_places]:
+                officer.cut()  # on the course, later sessions go slower
                 officer.trainee = True
                 timer = env.timeout(training.course_days)
                 timer.callbacks.append(lambda _ev, o=officer: self._qualify(o))
@@ -161,6 +163,7 @@ class Workforce:
         if not officer.active:
             return
         self._account()
+        officer.cut()
         officer.trainee = False
         self.model.allocator.move_officer(officer, Group.TRAINED)
         officer.joined_day = self.model.env.now  # newly qualified: learning the new work

@@ -35,6 +35,7 @@ STAGES = [
         "tests/regression",
         "tests/unit/test_mechanisms.py",
         "tests/unit/test_conservation.py",
+        "tests/unit/test_work_stretches.py",
     ],
     ["tests"],
 ]
@@ -67,9 +68,23 @@ MUTANTS = [
     Mutant(
         "no-work-sessions",
         "officers.py",
-        "hours = min(hours, session)",
-        "hours = hours",
+        "hours = left if session is None else min(left, session)",
+        "hours = left",
         "work sessions ignored: a chunk is done in one go",
+    ),
+    Mutant(
+        "stretch-ignores-the-queue",
+        "officers.py",
+        "alone = self.plan_ahead and (not ready or ready[0][:3] > key)",
+        "alone = self.plan_ahead",
+        "sessions planned ahead although higher-priority work waits",
+    ),
+    Mutant(
+        "stretch-not-cut-by-new-work",
+        "officers.py",
+        "self.cut()  # it would be taken before the case worked on: at the next end",
+        "pass",
+        "higher-priority work given does not end a planned stretch at the session in progress",
     ),
     Mutant(
         "chunk-priority-reversed",

@@ -1,0 +1,62 @@
+"""Officers plan the sessions of a chunk ahead as one stretch; nothing they do changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simpy
+
+import sim
+from sim.model import Model, Streams, replication_seed
+from sim.model.case_columns import TABLE_COLUMNS
+from sim.model.officers import Officer, _WakeAt
+from tests.conftest import DATA
+
+
+def _run(scenario, plan_ahead: bool, monkeypatch) -> tuple[sim.model.ReplicationRecords, int]:
+    monkeypatch.setattr(Officer, "plan_ahead", plan_ahead)
+    model = Model(scenario, Streams(replication_seed(scenario.run.seed, 0)))
+    steps = 0
+    env = model.env
+    while env.peek() <= model.end_day:
+        env.step()
+        steps += 1
+    return model.run(), steps
+
+
+@pytest.mark.parametrize(
+    ("name", "changes"),
+    [("regression.yaml", {}), ("small.yaml", {"officers.work_session_hours": 3.0})],
+)
+def test_stretches_give_the_records_of_one_session_at_a_time(name, changes, monkeypatch):
+    """The regression scenario has leavers, training courses, measures that change
+    officers' pace and a review that re-grades cases being worked: every cut of a stretch."""
+    scenario = sim.with_changes(sim.load_scenario(DATA / name), changes)
+    assert scenario.officers.work_session_hours
+    plain, plain_events = _run(scenario, False, monkeypatch)
+    planned, planned_events = _run(scenario, True, monkeypatch)
+    for column in TABLE_COLUMNS:
+        a, b = planned.case_table[column], plain.case_table[column]
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), column
+    assert planned.trained_busy_days == plain.trained_busy_days
+    assert planned.inspections == plain.inspections
+    assert all(np.array_equal(v, plain.timeseries[k]) for k, v in planned.timeseries.items())
+    assert planned_events < 0.9 * plain_events, (planned_events, plain_events)
+
+
+def test_a_wake_up_comes_exactly_on_its_day():
+    """0.2978106069258978 + (1.97251977483186 - 0.2978106069258978) is 1.9725197748318597,
+    and no delay gives 1.97251977483186 (the sum falls halfway between floats): a plain
+    timeout cannot end on that day, the wake-up does, in its place among same-day events."""
+    now, day = 0.2978106069258978, 1.97251977483186
+    assert now + (day - now) != day
+    env = simpy.Environment(initial_time=now)
+    seen = []
+    for label, event in [
+        ("wake", _WakeAt(env, day)),
+        ("later", _WakeAt(env, 123.456789)),
+        ("now", env.timeout(0.0)),
+    ]:
+        event.callbacks.append(lambda _ev, label=label: seen.append((label, env.now)))
+    env.run()
+    assert seen == [("now", now), ("wake", day), ("later", 123.456789)]
