@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+CLOSE_SPELLING = 0.75
+"""How alike (difflib's ratio, 0..1) a name must be to one the user typed to be offered as
+"did you mean": close enough for typos (``replicatons``), not for other words."""
+
+
+def close_spellings(typed: str, names: Iterable[str], n: int = 1) -> list[str]:
+    """Up to ``n`` of ``names`` spelt like ``typed``, the closest first."""
+    return get_close_matches(typed, list(names), n=n, cutoff=CLOSE_SPELLING)
+
 
 class InputError(Exception):
     """Bad input: a scenario file, an option or a results folder. Exit status 2.

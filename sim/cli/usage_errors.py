@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from difflib import get_close_matches
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from sim.cli.common import print_error
+from sim.errors import close_spellings
 
 try:  # Typer 0.29 and later carry their own copy of Click
     from typer._click import exceptions as click_errors
@@ -53,7 +53,7 @@ def one_line(error: click_errors.ClickException, command_path: str = "sim") -> s
 def _no_such_option(error: click_errors.NoSuchOption) -> str:
     """The unknown option, and only the options spelt closely enough to be what was meant
     (Click offers loose matches, such as ``--force`` for ``--nope``)."""
-    close = get_close_matches(error.option_name, list(error.possibilities or ()), n=3, cutoff=0.75)
+    close = close_spellings(error.option_name, error.possibilities or (), n=3)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     return f"{error.message}{hint}"
 

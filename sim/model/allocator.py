@@ -55,8 +55,7 @@ class Allocator:
     def move_officer(self, officer: Officer, group: Group) -> None:
         """An officer completes training (or otherwise changes group)."""
         self.officers[officer.group].remove(officer)
-        officer.cut()  # sessions before the change are booked in the old group
-        officer.group = group
+        officer.set_group(group)
         self.officers[group].append(officer)
         self._file(officer)
 

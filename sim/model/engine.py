@@ -102,12 +102,11 @@ class Model:
 
 
 def simulate(scenario: Scenario, streams: Streams) -> ReplicationRecords:
-    """Run one replication of ``scenario`` with the given random streams. A large model's
-    memory is handed back before its case table is built, and the closed rows' memory
-    after, so that neither adds to what the KPIs then need."""
+    """Run one replication of ``scenario`` with the given random streams. A large model is
+    freed, and its memory handed back, before its case table is built, and the closed rows'
+    memory after, so that neither adds to what the KPIs then need."""
     harvest = Model(scenario, streams).finish()
-    cases = harvest.cases
-    release_memory(cases)
+    release_memory(harvest.cases)
     records = harvest.records()
-    release_memory(cases)
+    release_memory(harvest.cases, collect=False)  # the rows were freed, not garbage
     return records

@@ -23,8 +23,9 @@ class Harvest:
     """The records of one replication before its case table is built.
 
     ``closed`` holds the closed cases' rows and ``still_open`` the columns of the cases
-    open at the end; ``harm_per_day`` is the rate of further harm at the end of the run
-    (measures may have changed it) and ``harm_rng`` the stream harm is drawn from.
+    open at the end; ``cases`` counts both; ``harm_per_day`` is the rate of further harm
+    at the end of the run (measures may have changed it) and ``harm_rng`` the stream harm
+    is drawn from.
     """
 
     scenario: Scenario
@@ -39,16 +40,14 @@ class Harvest:
     trained_available_days: float
     harm_per_day: float
     harm_rng: np.random.Generator | None
-
-    @property
-    def cases(self) -> int:
-        """Police cases opened in the run, closed or not."""
-        return len(self.closed) + self.still_open["id"].size
+    cases: int
 
     def records(self) -> ReplicationRecords:
-        """The replication's records; the closed rows move into its case table (once)."""
-        table, at_large = self.closed.table(self.still_open)
-        self.still_open = {}
+        """The replication's records; the closed rows and the open cases' columns move
+        into its case table (call it once)."""
+        still_open, self.still_open = self.still_open, {}
+        table, at_large = self.closed.table(still_open)
+        del still_open
         table = self._with_harm(table, at_large)
         return ReplicationRecords(
             scenario=self.scenario,

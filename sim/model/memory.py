@@ -31,12 +31,14 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-def release_memory(cases: int) -> bool:
-    """Free unreachable objects and return free heap pages to the system when the run had
-    at least :data:`COLLECT_AFTER_CASES` police ``cases``; returns whether it did."""
+def release_memory(cases: int, *, collect: bool = True) -> bool:
+    """Free unreachable objects (unless ``collect`` is false: nothing cyclic was dropped)
+    and return free heap pages to the system, when the run had at least
+    :data:`COLLECT_AFTER_CASES` police ``cases``; returns whether it did."""
     if cases < COLLECT_AFTER_CASES:
         return False
-    gc.collect()
+    if collect:
+        gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -70,6 +70,7 @@ class Observer:
         model = self.model
         book = model.cases
         open_cases = [c for c in book.opened if c.is_open]
+        still_open = still_open_columns(open_cases, model.allocator.dormant_waiting())
         harm_per_day = model.scenario.hazards.harm_per_day
         return Harvest(
             scenario=model.base_scenario,
@@ -77,11 +78,12 @@ class Observer:
             end_day=model.end_day,
             referrals=book.referral_log.arrays(),
             closed=book.closed,
-            still_open=still_open_columns(open_cases, model.allocator.dormant_waiting()),
+            still_open=still_open,
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},
             inspections=self.inspections,
             trained_busy_days=model.workforce.trained_busy_days,
             trained_available_days=model.workforce.trained_days_in_window(),
             harm_per_day=harm_per_day,
             harm_rng=model.streams["harm"] if harm_per_day > 0 else None,
+            cases=len(book.closed) + still_open["id"].size,
         )

@@ -109,16 +109,11 @@ class Officer:
 
     def give(self, case: Case, chunk: Chunk) -> None:
         """Queue a chunk of work on a held case."""
+        key = _priority(case, chunk)
         stretch = self._stretch
-        if stretch is not None:
-            working = stretch.case
-            if (case.triaged_risk, int(chunk), case.referral_day) <= (
-                working.triaged_risk,
-                int(stretch.chunk),
-                working.referral_day,
-            ):
-                self.cut()  # it would be taken before the case worked on: at the next end
-        entry = (case.triaged_risk, int(chunk), case.referral_day, next(self._order), case, chunk)
+        if stretch is not None and key <= stretch.key:
+            self.cut()  # it would be taken before the case worked on: at the next end
+        entry = (*key, next(self._order), case, chunk)
         heapq.heappush(self._ready, entry)
         wakeup = self._wakeup
         if wakeup is not None and not wakeup.triggered:
@@ -168,7 +163,7 @@ class Officer:
                 hours = left
             self.working_on = None
             if self.group is Group.TRAINED:  # only detectives' time is counted
-                model.workforce.record_work(self.session_start, env.now)
+                model.workforce.record_work(self, self.session_start, env.now)
             case.chunk_hours_left -= hours
             if case.chunk_hours_left > _DONE:
                 if self.active and case in self.held:
@@ -188,7 +183,7 @@ class Officer:
         session = self.model.scenario.officers.work_session_hours
         rate = self.hours_per_day()
         ready = self._ready
-        key = (case.triaged_risk, int(chunk), case.referral_day)
+        key = _priority(case, chunk)
         alone = self.plan_ahead and (not ready or ready[0][:3] > key)
         hours_each: list[float] = []
         ends: list[float] = []
@@ -200,7 +195,7 @@ class Officer:
             ends.append(day)
             left = left - hours
             if session is None or not alone or not left > _DONE:
-                return _Stretch(case, chunk, hours_each, ends)
+                return _Stretch(case, key, hours_each, ends)
 
     def _settle(self, stretch: _Stretch, upto: int) -> None:
         """Book the sessions of ``stretch`` before session ``upto`` that are not yet booked,
@@ -209,30 +204,14 @@ class Officer:
         case = stretch.case
         for i in range(stretch.done, upto):
             if self.group is Group.TRAINED:
-                self.model.workforce.record_work(self.session_start, stretch.ends[i])
+                self.model.workforce.record_work(self, self.session_start, stretch.ends[i])
             case.chunk_hours_left -= stretch.hours[i]
             next(self._order)
             self.session_start = stretch.ends[i]
-        stretch.done = max(stretch.done, upto)
-
-    def cut(self) -> None:
-        """Something that may change what this officer does next, or how fast, is about to
-        happen: a stretch of planned sessions ends with the session in progress (those
-        already over are booked now, as they would have been at their ends)."""
-        stretch = self._stretch
-        if stretch is None:
-            return
-        now = self.model.env.now
-        over = stretch.done
-        while over < stretch.last and stretch.ends[over] <= now:
-            over += 1
-        self._settle(stretch, over)
-        if over < stretch.last:
-            stretch.last = over
-            self.process.interrupt()
+        stretch.done = upto
 
     def settle_now(self) -> None:
-        """Book the planned sessions that are over (at the end of the run)."""
+        """Book the planned sessions that are over by now, as their ends would have."""
         stretch = self._stretch
         if stretch is not None:
             now = self.model.env.now
@@ -241,15 +220,42 @@ class Officer:
                 over += 1
             self._settle(stretch, over)
 
+    def cut(self) -> None:
+        """Something that may change what this officer does next, or how fast, is about to
+        happen: a stretch of planned sessions ends with the session in progress (those
+        already over are booked now)."""
+        self.settle_now()
+        stretch = self._stretch
+        if stretch is not None and stretch.done < stretch.last:
+            stretch.last = stretch.done
+            self.process.interrupt()
+
+    def set_group(self, group: Group) -> None:
+        """Change group (a trainee qualifies): the sessions before count in the old one."""
+        self.cut()
+        self.group = group
+
+    def set_trainee(self, on_course: bool) -> None:
+        """Start or end a course, which changes the pace of later sessions."""
+        self.cut()
+        self.trainee = on_course
+
+
+def _priority(case: Case, chunk: Chunk) -> tuple[int, int, float]:
+    """A chunk's place in an officer's queue, lowest first: the higher risk (a lower
+    index), then the earlier chunk, then the older referral."""
+    return case.triaged_risk, int(chunk), case.referral_day
+
 
 class _Stretch:
     """Sessions of work on one chunk planned ahead: ``hours`` of each and the day it ends;
-    ``done`` sessions are booked; the officer wakes at the end of session ``last``."""
+    ``done`` sessions are booked; the officer wakes at the end of session ``last``. ``key``
+    is the case's priority in the queue (risk, chunk, referral day)."""
 
-    __slots__ = ("case", "chunk", "hours", "ends", "done", "last")
+    __slots__ = ("case", "key", "hours", "ends", "done", "last")
 
-    def __init__(self, case: Case, chunk: Chunk, hours: list[float], ends: list[float]) -> None:
-        self.case, self.chunk, self.hours, self.ends = case, chunk, hours, ends
+    def __init__(self, case: Case, key: tuple, hours: list[float], ends: list[float]) -> None:
+        self.case, self.key, self.hours, self.ends = case, key, hours, ends
         self.done = 0
         self.last = len(ends) - 1
 

@@ -14,10 +14,10 @@ trained officer-days in post and the days they spent working on cases.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim.model.enums import Group
-from sim.model.exact_sum import ExactSum
 from sim.model.officers import Officer
 from sim.units import DAYS_PER_YEAR
 
@@ -39,7 +39,7 @@ class Workforce:
         self._rng = model.streams["workforce"]
         self._next_id = 0
         self._trained_days = 0.0  # trained officer-days in post inside the measured period
-        self._busy_days = ExactSum()  # of which spent working on cases
+        self._busy_days: dict[int, float] = {}  # of which spent on cases, by officer id
         self._last = 0.0
 
     def start(self) -> None:
@@ -76,25 +76,29 @@ class Workforce:
         self._account()
         return self._trained_days
 
-    def record_work(self, start: float, end: float) -> None:
+    def record_work(self, officer: Officer, start: float, end: float) -> None:
         """Count a trained detective's work session (start and end in days) inside the
-        measured period. The caller calls it for trained detectives only."""
+        measured period. The caller calls it for trained detectives only, each officer's
+        sessions in the order they happened."""
         overlap = min(end, self.model.end_day) - max(start, self.model.warmup_day)
         if overlap > 0:
-            self._busy_days.add(overlap)
+            busy = self._busy_days
+            busy[officer.id] = busy.get(officer.id, 0.0) + overlap
 
     @property
     def trained_busy_days(self) -> float:
-        """Trained detectives' days of work on cases inside the measured period, summed
-        exactly (the same whatever order the sessions ended in)."""
-        return self._busy_days.value
+        """Trained detectives' days of work on cases inside the measured period: each
+        officer's sessions summed in time order, the officers' totals summed exactly, so
+        the total does not depend on how different officers' sessions interleave when they
+        are booked (see :class:`~sim.model.officers.Officer`'s planned stretches)."""
+        return math.fsum(self._busy_days.values())
 
     def finish(self) -> None:
         """At the end of the run: count work sessions still in progress."""
         for officer in self.model.allocator.officers[Group.TRAINED]:
             officer.settle_now()
             if officer.working_on is not None:
-                self.record_work(officer.session_start, self.model.end_day)
+                self.record_work(officer, officer.session_start, self.model.end_day)
 
     # hiring and leaving --------------------------------------------------------------
     def hire(self, group: Group, *, experienced: bool = False) -> Officer:
@@ -153,8 +157,7 @@ class Workforce:
             untrained = self.model.allocator.officers[Group.UNTRAINED]
             candidates = [o for o in untrained if not o.trainee]
             for officer in candidates[: training.course_places]:
-                officer.cut()  # on the course, later sessions go slower
-                officer.trainee = True
+                officer.set_trainee(True)
                 timer = env.timeout(training.course_days)
                 timer.callbacks.append(lambda _ev, o=officer: self._qualify(o))
             yield env.timeout(training.intake_interval_days)
@@ -163,8 +166,7 @@ class Workforce:
         if not officer.active:
             return
         self._account()
-        officer.cut()
-        officer.trainee = False
+        officer.set_trainee(False)
         self.model.allocator.move_officer(officer, Group.TRAINED)
         officer.joined_day = self.model.env.now  # newly qualified: learning the new work
         self._recruit_later(Group.UNTRAINED)

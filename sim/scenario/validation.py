@@ -10,7 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError
+from sim.errors import InputError, close_spellings
 from sim.scenario.schema import Scenario
 
 _DIST_TAGS = {"fixed", "exponential", "lognormal", "gamma", "uniform"}
@@ -53,7 +53,7 @@ def _did_you_mean(unknown: Mapping[str, Any], errors: list[Mapping[str, Any]]) -
     ]
     close = difflib.get_close_matches(name, missing, n=1)
     if not close:
-        close = difflib.get_close_matches(name, _keys_at(parent), n=1, cutoff=0.75)
+        close = close_spellings(name, _keys_at(parent))
     if close:
         return f"unknown key; did you mean {close[0]!r}?"
     return None
@@ -65,17 +65,13 @@ def parameter_path_problem(path: str) -> str | None:
     any is accepted): ``'no such scenario parameter'``, with a close spelling where there
     is one; None when nothing is wrong that the schema shows."""
     parts = path.split(".")
-    kind: Any = Scenario
+    steps = tuple(int(p) if p.isdigit() else p for p in parts)  # as pydantic locates them
     for i, part in enumerate(parts):
-        models = _models(kind)
-        if len(models) == 1 and part not in _fields(models[0]):
-            close = difflib.get_close_matches(part, list(_fields(models[0])), n=1, cutoff=0.75)
+        keys = _keys_at(steps[:i])
+        if keys and part not in keys:
+            close = close_spellings(part, keys)
             better = ".".join([*parts[:i], *close, *parts[i + 1 :]])
-            hint = f"; did you mean {better!r}?" if close else ""
-            return "no such scenario parameter" + hint
-        kind = _inside(kind, int(part) if part.isdigit() else part)
-        if kind is None:
-            return None
+            return "no such scenario parameter" + (f"; did you mean {better!r}?" if close else "")
     return None
 
 

@@ -89,14 +89,8 @@ MUTANTS = [
     Mutant(
         "chunk-priority-reversed",
         "officers.py",
-        (
-            "entry = (case.triaged_risk, int(chunk), case.referral_day, "
-            "next(self._order), case, chunk)"
-        ),
-        (
-            "entry = (case.triaged_risk, -int(chunk), case.referral_day, "
-            "next(self._order), case, chunk)"
-        ),
+        "return case.triaged_risk, int(chunk), case.referral_day",
+        "return case.triaged_risk, -int(chunk), case.referral_day",
         "priority: investigation before safeguarding",
     ),
     Mutant(
