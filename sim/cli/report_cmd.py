@@ -11,7 +11,6 @@ import typer
 from sim.cli.common import err_console, handle_errors, output_target
 from sim.cli.options import FORCE_HELP
 from sim.errors import InputError
-from sim.report import build_report, write_folder, write_into
 
 EXAMPLES = """
 Examples:
@@ -32,6 +31,8 @@ Examples:
 
 def report_into(folder: Path, *, suppress_below: int = 0) -> Path:
     """Add report.html and figures/ to an output folder this command just wrote; say so."""
+    from sim.report import build_report, write_into  # loads matplotlib: only when asked
+
     started = time.perf_counter()
     page = write_into(build_report([folder], suppress_below=suppress_below), folder, force=True)
     _said(page, time.perf_counter() - started)
@@ -81,6 +82,8 @@ def report_command(
     if out is None and len(folders) > 1:
         raise InputError("several folders make a comparison page: give --out DIR for it")
     target = output_target(out, force, "report", folders) if out is not None else None
+    from sim.report import build_report, write_folder, write_into
+
     started = time.perf_counter()
     report = build_report(folders, suppress_below=suppress_below)
     if target is None:
