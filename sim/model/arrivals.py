@@ -23,6 +23,7 @@ from sim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
+    from sim.model.triage_desk import Step
 
 WINDOW_DAYS = 30.0
 
@@ -70,8 +71,10 @@ def rate_bound(scenario: Scenario, category: str, start: float, end: float) -> f
     return bound
 
 
-def arrival_process(model: Model, index: int):
-    """SimPy process: referrals of one category until the end of the run."""
+def arrival_process(model: Model, index: int) -> Step:
+    """Referrals of one category until the end of the run: the model's triage desk runs it
+    (:class:`~sim.model.triage_desk.TriageDesk`), with the clock at the day of each step;
+    it yields the days to wait."""
     env = model.env
     name = model.category_names[index]
     rng = model.streams[f"arrivals:{name}"]
@@ -84,7 +87,7 @@ def arrival_process(model: Model, index: int):
         window_end = min(start + WINDOW_DAYS, model.end_day)
         bound = rate_bound(scenario, name, start, window_end)
         if bound <= 0:
-            yield env.timeout(window_end - start)
+            yield window_end - start
             continue
         cat = scenario.categories[name]
         mix = [cat.risk_mix[r] for r in risk_levels]
@@ -99,7 +102,7 @@ def arrival_process(model: Model, index: int):
                 break
             if rng.random() * bound > rate(t):
                 continue
-            yield env.timeout(t - env.now)
+            yield t - env.now
             u = attrs.take(3)
             risk, now = _pick(mix, u[0]), env.now
             arrives(
@@ -114,7 +117,7 @@ def arrival_process(model: Model, index: int):
                 )
             )
         if model.scenario is scenario:
-            yield env.timeout(max(0.0, window_end - env.now))
+            yield max(0.0, window_end - env.now)
         # else: a measure changed the parameters; the candidate drawn under the old bound is
         # dropped and a new window starts at the last arrival (see the module docstring)
 

@@ -9,9 +9,12 @@ never prints, reads files or computes statistics. Its parts:
 - :class:`~sim.model.allocator.Allocator` and :class:`~sim.model.officers.Officer`: who
   works on what;
 - :class:`~sim.model.workforce.Workforce`: officers joining, leaving and training;
-- :class:`Pools`: triage staff, supervisors, execution teams, forensic examiners;
+- :class:`Pools`: triage staff (the :class:`~sim.model.triage_desk.TriageDesk`, which also
+  runs the referral arrivals), supervisors, execution teams, forensic examiners;
 - :class:`~sim.model.observation.Observer`: time series, inspections, records;
 - referral arrivals (:mod:`sim.model.arrivals`) and measures (:mod:`sim.model.measures`).
+
+Days are simulated days.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sim.model.pathway import Pathway
 from sim.model.records import ReplicationRecords
 from sim.model.servers import ServerPool
 from sim.model.streams import Streams
+from sim.model.triage_desk import TriageDesk
 from sim.model.workforce import Workforce
 from sim.scenario.schema import Scenario
 
@@ -39,7 +43,7 @@ from sim.scenario.schema import Scenario
 class Pools:
     """The stages served by pools of identical staff (sizes can change with measures)."""
 
-    triage: ServerPool
+    triage: TriageDesk
     supervisors: ServerPool
     execution_teams: ServerPool
     examiners: ServerPool
@@ -48,7 +52,7 @@ class Pools:
     def for_scenario(cls, env: simpy.Environment, scenario: Scenario) -> Pools:
         w = scenario.warrants
         return cls(
-            triage=ServerPool(env, scenario.triage.staff),
+            triage=TriageDesk(env, scenario.triage.staff),
             supervisors=ServerPool(env, w.supervisors),
             execution_teams=ServerPool(env, w.execution_teams),
             examiners=ServerPool(env, w.forensics_examiners),
@@ -84,7 +88,7 @@ class Model:
 
         self.workforce.start()
         for index in range(len(self.category_names)):
-            self.env.process(arrival_process(self, index))
+            self.pools.triage.start(arrival_process(self, index))
         self.observer.start()
         if scenario.measures:
             self.env.process(measures_process(self))

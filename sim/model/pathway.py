@@ -40,7 +40,7 @@ class Pathway:
     def referral_arrives(self, referral: Referral) -> None:
         self.model.cases.in_triage += 1
         days = referral.triage_hours / HOURS_PER_DAY
-        self.model.pools.triage.submit(referral.true_risk, days, lambda: self._triaged(referral))
+        self.model.pools.triage.submit(referral.true_risk, days, referral, self._triaged)
 
     def under_grade_chance(self) -> float:
         """Chance now that triage grades a referral one level below its true risk."""

@@ -3,8 +3,9 @@
 SimPy's ``PriorityResource`` has a fixed capacity; measures add triage staff or warrant
 teams part-way through a run, so stages use this pool instead. Jobs are served in order of
 ``(priority, arrival order)``; lower priority values go first; service is non-preemptive.
-A job is either a callback (:meth:`ServerPool.submit`, the lean path triage uses for every
-referral) or an event a process waits for (:meth:`ServerPool.serve`).
+A job is either a callback (:meth:`ServerPool.submit`) or an event a process waits for
+(:meth:`ServerPool.serve`). Triage, which every referral passes, has a pool of its own that
+runs off SimPy's schedule (:class:`~sim.model.triage_desk.TriageDesk`).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ STAGES = [
         "tests/unit/test_mechanisms.py",
         "tests/unit/test_conservation.py",
         "tests/unit/test_work_stretches.py",
+        "tests/unit/test_triage_desk.py",
     ],
     ["tests"],
 ]
@@ -64,6 +65,20 @@ MUTANTS = [
         "days = referral.triage_hours / HOURS_PER_DAY",
         "days = referral.triage_hours",
         "units: triage work taken as days, not hours",
+    ),
+    Mutant(
+        "desk-before-same-day-events",
+        "triage_desk.py",
+        "if schedule and schedule[0][0] <= day:  # SimPy's events of the day go first",
+        "if schedule and schedule[0][0] < day:",
+        "order: an arrival window ending on a measure's day runs before the measure",
+    ),
+    Mutant(
+        "desk-not-woken-by-new-staff",
+        "triage_desk.py",
+        "        self._start_waiting()\n        self._wake_for_due()\n\n    def submit(",
+        "        self._start_waiting()\n\n    def submit(",
+        "waiting referrals start with new triage staff but end only at the desk's next wake-up",
     ),
     Mutant(
         "no-work-sessions",

@@ -6,13 +6,12 @@ import gc
 import platform
 import weakref
 
-import numpy as np
 import pytest
 
 import sim
 from sim.model import Model, Streams, engine, memory, replication_seed
-from sim.model.case_columns import TABLE_COLUMNS
 from tests.conftest import DATA
+from tests.records import assert_same_records
 
 
 @pytest.fixture(scope="module")
@@ -35,18 +34,6 @@ def test_the_harvest_holds_no_way_back_to_the_model(small):
     assert harvest.cases == harvest.records().case_table["id"].size > 0
 
 
-def _equal(a: sim.model.ReplicationRecords, b: sim.model.ReplicationRecords) -> None:
-    for name in TABLE_COLUMNS:
-        x, y = a.case_table[name], b.case_table[name]
-        assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
-    for name, column in a.referrals.items():
-        assert np.array_equal(column, b.referrals[name], equal_nan=column.dtype.kind == "f")
-    assert a.inspections == b.inspections
-    assert (a.harm_events, a.trained_busy_days) == (b.harm_events, b.trained_busy_days)
-    assert a.trained_available_days == b.trained_available_days
-    assert all(np.array_equal(v, b.timeseries[k]) for k, v in a.timeseries.items())
-
-
 def test_released_model_gives_the_same_records(small, monkeypatch):
     """simulate() frees the model between harvest and records; nothing it drew changes."""
     kept = Model(small, _streams(small)).run()
@@ -54,7 +41,7 @@ def test_released_model_gives_the_same_records(small, monkeypatch):
     monkeypatch.setattr(memory, "COLLECT_AFTER_CASES", 0)
     monkeypatch.setattr(memory, "_malloc_trim", lambda: lambda pad: calls.append(pad) or 1)
     released = engine.simulate(small, _streams(small))
-    _equal(released, kept)
+    assert_same_records(released, kept)
     assert small.hazards.harm_per_day > 0 and kept.harm_events > 0  # the harm draws checked
     assert calls == [0, 0], "memory handed back after the model and after the table"
 

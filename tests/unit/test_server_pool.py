@@ -1,4 +1,7 @@
-"""Direct tests of :class:`sim.model.servers.ServerPool` in a bare SimPy environment.
+"""Direct tests of :class:`sim.model.servers.ServerPool` in a bare SimPy environment, and
+of the triage desk (:class:`sim.model.triage_desk.TriageDesk`), whose servers must behave
+the same although its services are not SimPy events: every test of a pool's order,
+capacity and timing runs on both.
 
 Every job records the simulated day its service ends; its start is that day minus its
 service time (service times are exact binary fractions, so the arithmetic is exact).
@@ -12,6 +15,19 @@ import pytest
 import simpy
 
 from sim.model.servers import ServerPool
+from sim.model.triage_desk import TriageDesk
+
+
+class DeskPool(TriageDesk):
+    """The triage desk with the pool's ``submit(priority, days, on_done)``."""
+
+    def submit(self, priority: float, service_days: float, on_done: Callable[[], None]) -> None:
+        super().submit(priority, service_days, None, lambda _referral: on_done())
+
+
+@pytest.fixture(params=[ServerPool, DeskPool], ids=["pool", "desk"])
+def pool_type(request: pytest.FixtureRequest) -> type:
+    return request.param
 
 
 class Log:
@@ -37,15 +53,15 @@ class Log:
         return {name: end - self.service[name] for name, end in self.ends.items()}
 
 
-def submit(pool: ServerPool, log: Log, name: str, priority: float, days: float) -> None:
+def submit(pool: ServerPool | DeskPool, log: Log, name: str, priority: float, days: float) -> None:
     """Queue job ``name`` on ``pool``, logged in ``log``."""
     pool.submit(priority, days, log.job(name, days))
 
 
-def test_lower_priority_value_first_then_arrival_order() -> None:
+def test_lower_priority_value_first_then_arrival_order(pool_type) -> None:
     """One server: A starts at once; the rest go by (priority, arrival order)."""
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     for name, priority in (("A", 1), ("B", 2), ("C", 0), ("D", 1), ("E", 0), ("F", 2)):
         submit(pool, log, name, priority, 1.0)
@@ -54,9 +70,9 @@ def test_lower_priority_value_first_then_arrival_order() -> None:
     assert log.ends == {"A": 1.0, "C": 2.0, "E": 3.0, "D": 4.0, "B": 5.0, "F": 6.0}
 
 
-def test_float_priorities_and_ties_keep_arrival_order() -> None:
+def test_float_priorities_and_ties_keep_arrival_order(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     submit(pool, log, "first", 0.0, 1.0)
     for name, priority in (("x", 0.5), ("y", 0.25), ("z", 0.5), ("w", 0.25)):
@@ -65,10 +81,10 @@ def test_float_priorities_and_ties_keep_arrival_order() -> None:
     assert log.order == ["first", "y", "w", "x", "z"]
 
 
-def test_service_is_not_preempted_by_a_more_urgent_job() -> None:
+def test_service_is_not_preempted_by_a_more_urgent_job(pool_type) -> None:
     """A priority-0 job arriving while a priority-5 job is served waits for it to end."""
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     submit(pool, log, "slow", 5, 3.0)
     env.run(until=1.0)
@@ -80,10 +96,10 @@ def test_service_is_not_preempted_by_a_more_urgent_job() -> None:
     assert log.starts() == {"slow": 0.0, "urgent": 3.0}
 
 
-def test_capacity_servers_work_at_once() -> None:
+def test_capacity_servers_work_at_once(pool_type) -> None:
     """Two servers: the first two jobs start at 0, the third when one of them ends."""
     env = simpy.Environment()
-    pool = ServerPool(env, 2)
+    pool = pool_type(env, 2)
     log = Log(env)
     submit(pool, log, "a", 0, 2.0)
     submit(pool, log, "b", 0, 3.0)
@@ -99,10 +115,10 @@ def test_capacity_servers_work_at_once() -> None:
     assert (pool.busy, pool.queue_length) == (0, 0)
 
 
-def test_never_more_than_capacity_jobs_in_service() -> None:
+def test_never_more_than_capacity_jobs_in_service(pool_type) -> None:
     """Ten jobs of 1 day on three servers: at most three overlap at any time."""
     env = simpy.Environment()
-    pool = ServerPool(env, 3)
+    pool = pool_type(env, 3)
     log = Log(env)
     for i in range(10):
         submit(pool, log, f"j{i}", 0, 1.0)
@@ -114,9 +130,9 @@ def test_never_more_than_capacity_jobs_in_service() -> None:
         assert len(running) == (3 if t < 3 else 1)
 
 
-def test_capacity_increase_starts_waiting_jobs_at_once() -> None:
+def test_capacity_increase_starts_waiting_jobs_at_once(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     for name in ("a", "b", "c", "d"):
         submit(pool, log, name, 0, 4.0)
@@ -129,11 +145,11 @@ def test_capacity_increase_starts_waiting_jobs_at_once() -> None:
     assert log.starts() == {"a": 0.0, "b": 1.0, "c": 1.0, "d": 4.0}
 
 
-def test_capacity_decrease_lets_service_finish_and_starts_nothing_until_below() -> None:
+def test_capacity_decrease_lets_service_finish_and_starts_nothing_until_below(pool_type) -> None:
     """Three in service when capacity drops to 1: all three finish; the next job starts
     only when none is left in service."""
     env = simpy.Environment()
-    pool = ServerPool(env, 3)
+    pool = pool_type(env, 3)
     log = Log(env)
     submit(pool, log, "a", 0, 2.0)
     submit(pool, log, "b", 0, 4.0)
@@ -150,9 +166,9 @@ def test_capacity_decrease_lets_service_finish_and_starts_nothing_until_below() 
     assert log.ends == {"a": 2.0, "b": 4.0, "c": 6.0, "d": 7.0, "e": 8.0}
 
 
-def test_capacity_zero_holds_jobs_until_raised() -> None:
+def test_capacity_zero_holds_jobs_until_raised(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 0)
+    pool = pool_type(env, 0)
     log = Log(env)
     submit(pool, log, "a", 1, 1.0)
     submit(pool, log, "b", 0, 1.0)
@@ -164,9 +180,9 @@ def test_capacity_zero_holds_jobs_until_raised() -> None:
     assert log.ends == {"b": 101.0, "a": 102.0}
 
 
-def test_set_capacity_to_zero_holds_later_jobs() -> None:
+def test_set_capacity_to_zero_holds_later_jobs(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 2)
+    pool = pool_type(env, 2)
     log = Log(env)
     submit(pool, log, "a", 0, 1.0)
     pool.set_capacity(0)
@@ -176,9 +192,9 @@ def test_set_capacity_to_zero_holds_later_jobs() -> None:
     assert pool.queue_length == 1
 
 
-def test_queue_length_counts_waiting_jobs_only() -> None:
+def test_queue_length_counts_waiting_jobs_only(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 2)
+    pool = pool_type(env, 2)
     log = Log(env)
     assert pool.queue_length == 0
     for i in range(5):
@@ -220,9 +236,9 @@ def test_serve_event_is_pending_until_service_ends() -> None:
     assert event.value is None
 
 
-def test_zero_service_time_ends_at_once() -> None:
+def test_zero_service_time_ends_at_once(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     env.run(until=3.0)
     submit(pool, log, "instant", 0, 0.0)
@@ -231,11 +247,11 @@ def test_zero_service_time_ends_at_once() -> None:
     assert log.ends == {"instant": 3.0, "next": 4.0}
 
 
-def test_job_submitted_from_a_callback_still_waits_its_turn() -> None:
+def test_job_submitted_from_a_callback_still_waits_its_turn(pool_type) -> None:
     """A job queued by a finishing job's callback does not jump ahead of waiting jobs
     with a lower priority value."""
     env = simpy.Environment()
-    pool = ServerPool(env, 1)
+    pool = pool_type(env, 1)
     log = Log(env)
     first_done = log.job("first", 1.0)
 
@@ -250,15 +266,15 @@ def test_job_submitted_from_a_callback_still_waits_its_turn() -> None:
     assert log.ends == {"first": 1.0, "waiting": 2.0, "follow_up": 3.0}
 
 
-def test_negative_capacity_is_refused() -> None:
+def test_negative_capacity_is_refused(pool_type) -> None:
     env = simpy.Environment()
     with pytest.raises(ValueError, match="capacity"):
-        ServerPool(env, -1)
-    assert ServerPool(env, 0).capacity == 0
+        pool_type(env, -1)
+    assert pool_type(env, 0).capacity == 0
 
 
-def test_set_capacity_clamps_below_zero() -> None:
+def test_set_capacity_clamps_below_zero(pool_type) -> None:
     env = simpy.Environment()
-    pool = ServerPool(env, 2)
+    pool = pool_type(env, 2)
     pool.set_capacity(-3)
     assert pool.capacity == 0

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import simpy
 
 import sim
 from sim.model import Model, Streams, replication_seed
-from sim.model.case_columns import TABLE_COLUMNS
 from sim.model.officers import Officer, _WakeAt
 from tests.conftest import DATA
+from tests.records import assert_same_records
 
 
 def _run(scenario, plan_ahead: bool, monkeypatch) -> tuple[sim.model.ReplicationRecords, int]:
@@ -35,12 +34,7 @@ def test_stretches_give_the_records_of_one_session_at_a_time(name, changes, monk
     assert scenario.officers.work_session_hours
     plain, plain_events = _run(scenario, False, monkeypatch)
     planned, planned_events = _run(scenario, True, monkeypatch)
-    for column in TABLE_COLUMNS:
-        a, b = planned.case_table[column], plain.case_table[column]
-        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), column
-    assert planned.trained_busy_days == plain.trained_busy_days
-    assert planned.inspections == plain.inspections
-    assert all(np.array_equal(v, plain.timeseries[k]) for k, v in planned.timeseries.items())
+    assert_same_records(planned, plain)
     assert planned_events < 0.9 * plain_events, (planned_events, plain_events)
 
 
