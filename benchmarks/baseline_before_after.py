@@ -20,27 +20,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import ROOT, SIM, Measured, described, fmt, machine, run_measured  # noqa: E402
+from whole_process import (  # noqa: E402
+    SIM,
+    Measured,
+    code_trees,
+    described,
+    fmt,
+    machine,
+    run_measured,
+    write_record,
+)
 
 BEFORE = "9ecd9b7"
 """The last commit before the speed and memory work (issue 14)."""
-
-
-def worktree(rev: str, folder: Path) -> Path:
-    """A detached git worktree of ``rev`` in ``folder``."""
-    tree = folder / f"before-{rev}"
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", "--force", str(tree), rev],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
-    return tree
 
 
 def run_baseline(tree: Path, out: Path) -> Measured:
@@ -89,20 +87,12 @@ def main() -> None:
     parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
     args = parser.parse_args()
     found: dict[str, list[Measured]] = {"before": [], "after": []}
-    with tempfile.TemporaryDirectory(prefix="baseline-before-after-") as tmp:
-        folder = Path(tmp)
-        trees = {"before": worktree(args.before, folder), "after": ROOT}
-        try:
-            for r in range(args.rounds):
-                for side, tree in trees.items():
-                    m = run_baseline(tree, folder / f"out-{side}")
-                    found[side].append(m)
-                    print(f"round {r + 1} {side}: {m}", file=sys.stderr, flush=True)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(trees["before"])],
-                cwd=ROOT, capture_output=True,
-            )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="baseline-") as tmp, code_trees(args.before) as trees:
+        for r in range(args.rounds):
+            for side, tree in trees.items():
+                m = run_baseline(tree, Path(tmp) / f"out-{side}")
+                found[side].append(m)
+                print(f"round {r + 1} {side}: {m}", file=sys.stderr, flush=True)
     record = {
         "benchmark": "`sim run scenarios/baseline.yaml` as the README gives it (the "
         "scenario's own replications, workers and horizon), whole fresh processes, "
@@ -114,10 +104,7 @@ def main() -> None:
     md = markdown(record)
     print(md)
     if not args.print_only:
-        stem = ROOT / "benchmarks" / "results" / "baseline_before_after"
-        stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-        stem.with_suffix(".md").write_text(md, "utf-8")
-        print(f"wrote {stem}.json and {stem}.md")
+        write_record("baseline_before_after", record, md)
 
 
 if __name__ == "__main__":

@@ -22,19 +22,16 @@ prints).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from baseline_before_after import worktree  # noqa: E402
-from whole_process import ROOT, machine  # noqa: E402
+from whole_process import code_trees, machine, write_record  # noqa: E402
 
 REPLICATION = """
 import sys
@@ -103,15 +100,8 @@ def main() -> None:
         sys.exit("error: valgrind not found (Debian: apt-get install valgrind)")
     if args.days <= 0:
         sys.exit("error: --days: expected a number of days greater than 0")
-    with tempfile.TemporaryDirectory(prefix="instructions-") as tmp:
-        trees = {"before": worktree(args.before, Path(tmp)), "after": ROOT}
-        try:
-            sides = measure(trees, args.days)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(trees["before"])],
-                cwd=ROOT, capture_output=True,
-            )  # fmt: skip
+    with code_trees(args.before) as trees:
+        sides = measure(trees, args.days)
     ratio = sides["after"]["simulation"] / sides["before"]["simulation"]
     record = {
         "benchmark": "instructions of one short baseline replication under callgrind",
@@ -124,10 +114,7 @@ def main() -> None:
     md = markdown(record)
     print(md)
     if not args.print_only:
-        stem = ROOT / "benchmarks" / "results" / "instructions"
-        stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-        stem.with_suffix(".md").write_text(md, "utf-8")
-        print(f"wrote {stem}.json and {stem}.md")
+        write_record("instructions", record, md)
 
 
 if __name__ == "__main__":

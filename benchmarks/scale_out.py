@@ -27,7 +27,6 @@ over one worker (medians). The machine's other load shows in the load average.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import ROOT, SIM, fmt, machine, run_measured, spread  # noqa: E402
+from whole_process import SIM, fmt, machine, run_measured, spread, write_record  # noqa: E402
 
 BASELINE = "scenarios/baseline.yaml"
 SWEEP_VARY = (
@@ -187,11 +186,7 @@ def main() -> None:
     md = markdown(record)
     print(md)
     if not args.print_only:
-        stem = ROOT / "benchmarks" / "results" / "scale_out"
-        stem.parent.mkdir(parents=True, exist_ok=True)
-        stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-        stem.with_suffix(".md").write_text(md, "utf-8")
-        print(f"wrote {stem}.json and {stem}.md")
+        write_record("scale_out", record, md)
     if not all(all(v.values()) for v in found["identical"].values()):
         sys.exit("results differ between executors")
 

@@ -22,15 +22,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from baseline_before_after import worktree  # noqa: E402
-from whole_process import ROOT, SIM, Measured, described, fmt, machine, run_measured  # noqa: E402
+from whole_process import (  # noqa: E402
+    SIM,
+    Measured,
+    code_trees,
+    described,
+    fmt,
+    machine,
+    run_measured,
+    write_record,
+)
 
 COMMANDS = {
     "help": ["--help"],
@@ -91,21 +98,13 @@ def main() -> None:
     found: dict[tuple[str, str], list[Measured]] = {
         (name, side): [] for name in COMMANDS for side in ("before", "after")
     }
-    with tempfile.TemporaryDirectory(prefix="startup-") as tmp:
-        folder = Path(tmp)
-        trees = {"before": worktree(args.before, folder), "after": ROOT}
-        try:
-            for r in range(args.rounds):
-                for name in COMMANDS:
-                    for side, tree in trees.items():
-                        m = measure(name, tree, folder / f"out-{side}")
-                        found[name, side].append(m)
-                        print(f"round {r + 1} {name} {side}: {m}", file=sys.stderr, flush=True)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(trees["before"])],
-                cwd=ROOT, capture_output=True,
-            )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="startup-") as tmp, code_trees(args.before) as trees:
+        for r in range(args.rounds):
+            for name in COMMANDS:
+                for side, tree in trees.items():
+                    m = measure(name, tree, Path(tmp) / f"out-{side}")
+                    found[name, side].append(m)
+                    print(f"round {r + 1} {name} {side}: {m}", file=sys.stderr, flush=True)
     record = {
         "benchmark": "start-up cost of sim commands, whole fresh processes, alternating",
         "before": args.before,
@@ -116,10 +115,7 @@ def main() -> None:
     md = markdown(record)
     print(md)
     if not args.print_only:
-        stem = ROOT / "benchmarks" / "results" / "startup"
-        stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-        stem.with_suffix(".md").write_text(md, "utf-8")
-        print(f"wrote {stem}.json and {stem}.md")
+        write_record("startup", record, md)
 
 
 if __name__ == "__main__":

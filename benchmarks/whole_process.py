@@ -10,12 +10,16 @@ seconds are timed from launch to exit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +96,30 @@ def machine() -> dict:
         "commit": commit,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+@contextmanager
+def code_trees(before: str) -> Iterator[dict[str, Path]]:
+    """``{"before": a temporary git worktree of commit before, "after": this checkout}``;
+    the worktree is removed on exit, whatever happens in between."""
+    with tempfile.TemporaryDirectory(prefix="benchmark-before-") as tmp:
+        tree = Path(tmp) / f"before-{before}"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--force", str(tree), before],
+            cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        try:
+            yield {"before": tree, "after": ROOT}
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True
+            )
+
+
+def write_record(name: str, record: dict, md: str) -> None:
+    """Write ``benchmarks/results/NAME.json`` (the record) and ``NAME.md`` and say so."""
+    stem = ROOT / "benchmarks" / "results" / name
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    stem.with_suffix(".md").write_text(md, "utf-8")
+    print(f"wrote {stem}.json and {stem}.md")
