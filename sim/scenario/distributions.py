@@ -9,6 +9,7 @@ distribution says (hours of work, days of delay).
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
@@ -137,9 +138,15 @@ class Lognormal(_MeanCv):
     standard: ClassVar[StandardKind] = ("normal", 0.0)
 
     def from_standard(self, z: float) -> float:
+        mu, sigma = self._log_parameters
+        return math.exp(mu + sigma * z)
+
+    @cached_property
+    def _log_parameters(self) -> tuple[float, float]:
+        """The mean and standard deviation of the variate's logarithm, computed once (the
+        same arithmetic as at every draw before, so the same bits)."""
         sigma2 = math.log1p(self.cv**2)
-        mu = math.log(self.mean_value) - sigma2 / 2
-        return math.exp(mu + math.sqrt(sigma2) * z)
+        return math.log(self.mean_value) - sigma2 / 2, math.sqrt(sigma2)
 
 
 class Gamma(_MeanCv):

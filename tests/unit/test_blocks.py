@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import pickle
+
 import numpy as np
 import pytest
 from pydantic import TypeAdapter
@@ -66,3 +69,20 @@ def test_uniform_blocks_equal_repeated_small_draws():
     a, b = _gen(5), UniformBlocks(_gen(5), per_block=4)
     for _ in range(50):
         assert b.take(3) == a.random(3).tolist()
+
+
+def test_lognormal_parameters_computed_once_give_the_formulas_draws():
+    """A lognormal's log-mean and log-sd are computed once per distribution: each draw is
+    still exp(log(mean) - s²/2 + s·z) with s² = log(1 + cv²), to the bit, and what is
+    kept is no part of equality, of a dump or of a pickled copy."""
+    spec = {"kind": "lognormal", "mean": 90.0, "cv": 0.8}
+    dist = validate_distribution(spec)
+    sigma2 = math.log1p(0.8**2)
+    for z in (-3.1, 0.0, 0.7, 2.5):
+        assert dist.from_standard(z) == math.exp(
+            math.log(90.0) - sigma2 / 2 + math.sqrt(sigma2) * z
+        )
+    twin = validate_distribution(spec)
+    assert dist == twin and dist.model_dump() == twin.model_dump()
+    copy = pickle.loads(pickle.dumps(dist))
+    assert copy == twin and copy.from_standard(0.7) == dist.from_standard(0.7)
