@@ -56,7 +56,7 @@ class Pathway:
         now = model.env.now
         risk = referral.true_risk
         lowest = len(model.risk_names) - 1
-        if referral.under_grade_draw < self.under_grade_chance() and risk < lowest:
+        if risk < lowest and referral.under_grade_draw < self.under_grade_chance():
             risk += 1
         category = model.scenario.categories[model.category_names[referral.category]]
         is_case = referral.case_draw < category.case_rate[model.risk_names[risk]]
