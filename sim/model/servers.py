@@ -17,8 +17,11 @@ from itertools import count
 import simpy
 
 
-class ServerPool:
-    """``capacity`` servers; each job has a priority and a service time in days."""
+class StaffPool:
+    """What every pool of ``capacity`` identical servers has: its capacity (which may
+    change), the jobs in service (``busy``) and the queue of waiting jobs, ordered by
+    ``(priority, arrival order)``. Subclasses queue jobs and start them
+    (``_start_waiting``)."""
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         if capacity < 0:
@@ -26,7 +29,7 @@ class ServerPool:
         self.env = env
         self._capacity = capacity
         self.busy = 0
-        self._queue: list[tuple[float, int, float, Callable[[], None]]] = []
+        self._queue: list[tuple] = []  # (priority, arrival order, service days, ...)
         self._order = count()
 
     @property
@@ -35,12 +38,21 @@ class ServerPool:
 
     @property
     def queue_length(self) -> int:
+        """Jobs waiting for a server (not those in service)."""
         return len(self._queue)
 
     def set_capacity(self, capacity: int) -> None:
         """Change the number of servers; a reduction lets jobs in service finish."""
         self._capacity = max(0, int(capacity))
         self._start_waiting()
+
+    def _start_waiting(self) -> None:  # pragma: no cover - each pool has its own
+        raise NotImplementedError
+
+
+class ServerPool(StaffPool):
+    """``capacity`` servers whose services are SimPy events; each job has a priority and a
+    service time in days."""
 
     def submit(self, priority: float, service_days: float, on_done: Callable[[], None]) -> None:
         """Queue a job; ``on_done`` runs when its service ends."""

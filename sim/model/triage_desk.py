@@ -28,47 +28,26 @@ from typing import TYPE_CHECKING, Any
 import simpy
 from simpy.events import NORMAL
 
+from sim.model.servers import StaffPool
+
 if TYPE_CHECKING:
     from sim.model.case import Referral
 
 Step = Generator[float, None, None]
 """An arrival stream: yields the days to wait until it runs again."""
-_Job = tuple[float, int, float, "Referral", Callable[["Referral"], None]]
 
 
-class TriageDesk:
+class TriageDesk(StaffPool):
     """The arrival streams and the triage staff (a pool of ``capacity`` servers with a
     priority queue: lower priority values first, then arrival order; non-preemptive),
     scheduled off SimPy's schedule."""
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        if capacity < 0:
-            raise ValueError('"capacity" must be >= 0')
-        self.env = env
-        self._capacity = capacity
-        self.busy = 0
-        self._queue: list[_Job] = []
-        self._order = count()
+        super().__init__(env, capacity)
         self._due: list[tuple[float, int, Any]] = []  # (day, order, stream or job)
         self._due_order = count()
         self._wake: simpy.Event | None = None
         self._wake_day = math.inf
-
-    # the pool, as the stages and the time series read it --------------------------------
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
-    @property
-    def queue_length(self) -> int:
-        """Referrals waiting for a triage officer (not those being triaged)."""
-        return len(self._queue)
-
-    def set_capacity(self, capacity: int) -> None:
-        """Change the number of triage staff; a reduction lets services in progress end."""
-        self._capacity = max(0, int(capacity))
-        self._start_waiting()
-        self._wake_for_due()
 
     def submit(
         self, priority: float, service_days: float, referral: Referral,
@@ -77,14 +56,19 @@ class TriageDesk:
         """Queue ``referral`` for triage; ``on_done(referral)`` runs when its service ends."""
         heapq.heappush(self._queue, (priority, next(self._order), service_days, referral, on_done))
         self._start_waiting()
-        self._wake_for_due()
 
     def _start_waiting(self) -> None:
+        """Start waiting referrals on free staff (after a submission, a service's end, a
+        change of staff or a new stream) and make sure a wake-up is on SimPy's schedule at
+        the desk's next day. While the desk runs, its wake-up day is minus infinity: it
+        schedules one when it stops."""
         queue, due, now = self._queue, self._due, self.env._now
         while queue and self.busy < self._capacity:
             job = heapq.heappop(queue)
             self.busy += 1
             heapq.heappush(due, (now + job[2], next(self._due_order), job))
+        if due and due[0][0] < self._wake_day:
+            self._schedule_wake(due[0][0])
 
     # the arrival streams ------------------------------------------------------------------
     def start(self, stream: Step) -> None:
@@ -95,15 +79,9 @@ class TriageDesk:
         except StopIteration:
             return
         heapq.heappush(self._due, (self.env._now + wait, next(self._due_order), stream))
-        self._wake_for_due()
+        self._start_waiting()  # wakes the desk for the stream's next step
 
     # running the desk's events --------------------------------------------------------
-    def _wake_for_due(self) -> None:
-        """Make sure a wake-up is on SimPy's schedule at the desk's next day (while the
-        desk runs, its wake-up day is minus infinity: it schedules one when it stops)."""
-        if self._due and self._due[0][0] < self._wake_day:
-            self._schedule_wake(self._due[0][0])
-
     def _schedule_wake(self, day: float) -> None:
         env = self.env
         wake = simpy.Event(env)

@@ -76,9 +76,10 @@ MUTANTS = [
     Mutant(
         "desk-not-woken-by-new-staff",
         "triage_desk.py",
-        "        self._start_waiting()\n        self._wake_for_due()\n\n    def submit(",
-        "        self._start_waiting()\n\n    def submit(",
-        "waiting referrals start with new triage staff but end only at the desk's next wake-up",
+        "        if due and due[0][0] < self._wake_day:\n"
+        "            self._schedule_wake(due[0][0])\n\n    # the arrival",
+        "\n    # the arrival",
+        "services started (new referrals, new staff) end only at the desk's next wake-up",
     ),
     Mutant(
         "no-work-sessions",
