@@ -17,7 +17,6 @@ the medians (after / before).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -29,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from whole_process import (  # noqa: E402
     SIM,
     Measured,
+    alternate,
+    before_after_parser,
     code_trees,
     described,
     fmt,
@@ -81,18 +82,15 @@ def markdown(record: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = before_after_parser(__doc__, BEFORE)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each (default 3)")
-    parser.add_argument("--before", default=BEFORE, help=f"earlier commit (default {BEFORE})")
-    parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
     args = parser.parse_args()
-    found: dict[str, list[Measured]] = {"before": [], "after": []}
     with tempfile.TemporaryDirectory(prefix="baseline-") as tmp, code_trees(args.before) as trees:
-        for r in range(args.rounds):
-            for side, tree in trees.items():
-                m = run_baseline(tree, Path(tmp) / f"out-{side}")
-                found[side].append(m)
-                print(f"round {r + 1} {side}: {m}", file=sys.stderr, flush=True)
+        runs = alternate(
+            args.rounds, ["baseline"], trees,
+            lambda _case, side, tree: run_baseline(tree, Path(tmp) / f"out-{side}"),
+        )  # fmt: skip
+    found = {side: ms for (_, side), ms in runs.items()}
     record = {
         "benchmark": "`sim run scenarios/baseline.yaml` as the README gives it (the "
         "scenario's own replications, workers and horizon), whole fresh processes, "

@@ -21,7 +21,6 @@ prints).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -31,7 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import code_trees, machine, write_record  # noqa: E402
+from whole_process import (  # noqa: E402
+    before_after_parser,
+    code_trees,
+    machine,
+    write_record,
+)
 
 REPLICATION = """
 import sys
@@ -91,10 +95,8 @@ def markdown(record: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", required=True, help="earlier commit to compare with")
+    parser = before_after_parser(__doc__)
     parser.add_argument("--days", type=float, default=120.0, help="warm-up = measured days")
-    parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("error: valgrind not found (Debian: apt-get install valgrind)")

@@ -19,7 +19,6 @@ ratios of the medians.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -31,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from whole_process import (  # noqa: E402
     SIM,
     Measured,
+    alternate,
+    before_after_parser,
     code_trees,
     described,
     fmt,
@@ -90,21 +91,14 @@ def markdown(record: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", required=True, help="earlier commit to compare with")
+    parser = before_after_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="runs of each (default 5)")
-    parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
     args = parser.parse_args()
-    found: dict[tuple[str, str], list[Measured]] = {
-        (name, side): [] for name in COMMANDS for side in ("before", "after")
-    }
     with tempfile.TemporaryDirectory(prefix="startup-") as tmp, code_trees(args.before) as trees:
-        for r in range(args.rounds):
-            for name in COMMANDS:
-                for side, tree in trees.items():
-                    m = measure(name, tree, Path(tmp) / f"out-{side}")
-                    found[name, side].append(m)
-                    print(f"round {r + 1} {name} {side}: {m}", file=sys.stderr, flush=True)
+        found = alternate(
+            args.rounds, COMMANDS, trees,
+            lambda name, side, tree: measure(name, tree, Path(tmp) / f"out-{side}"),
+        )  # fmt: skip
     record = {
         "benchmark": "start-up cost of sim commands, whole fresh processes, alternating",
         "before": args.before,

@@ -9,6 +9,7 @@ seconds are timed from launch to exit.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,3 +124,33 @@ def write_record(name: str, record: dict, md: str) -> None:
     stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     stem.with_suffix(".md").write_text(md, "utf-8")
     print(f"wrote {stem}.json and {stem}.md")
+
+
+def before_after_parser(doc: str, before: str | None = None) -> argparse.ArgumentParser:
+    """A benchmark's parser with ``--before COMMIT`` (required unless ``before`` gives a
+    default) and ``--print`` (print, do not write); the caller adds its own options."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if before is None:
+        parser.add_argument("--before", required=True, help="earlier commit to compare with")
+    else:
+        parser.add_argument("--before", default=before, help=f"earlier commit (default {before})")
+    parser.add_argument("--print", dest="print_only", action="store_true", help="do not write")
+    return parser
+
+
+def alternate(
+    rounds: int, cases: Iterable[str], trees: dict[str, Path],
+    measure: Callable[[str, str, Path], Measured],
+) -> dict[tuple[str, str], list[Measured]]:  # fmt: skip
+    """``measure(case, side, tree)`` for every case and side in turn, round after round, so
+    that both sides see the same machine; each run is printed as it ends. Returns the runs
+    by ``(case, side)``."""
+    cases = list(cases)
+    found: dict[tuple[str, str], list[Measured]] = {(c, s): [] for c in cases for s in trees}
+    for r in range(rounds):
+        for case in cases:
+            for side, tree in trees.items():
+                m = measure(case, side, tree)
+                found[case, side].append(m)
+                print(f"round {r + 1} {case} {side}: {m}", file=sys.stderr, flush=True)
+    return found
