@@ -76,7 +76,7 @@ def run_model(days: float, seed: int) -> tuple[int, float]:
     )
     records = simulate(scenario, Streams(replication_seed(seed, 0)))
     kpis = compute_kpis(records)
-    return int(records.referrals["referral_day"].size), kpis["end_to_end_days_mean"]
+    return records.referrals.simulated, kpis["end_to_end_days_mean"]
 
 
 def run_bare(days: float, seed: int) -> tuple[int, float]:

@@ -76,42 +76,19 @@ class _Window:
 
 
 def _referral_kpis(records: ReplicationRecords, w: _Window) -> dict[str, float]:
-    """Volumes and triage waits, from the referral records."""
-    ref = records.referrals
-    arrived = w.inside(ref["referral_day"])
-    triaged = w.inside(ref["triage_day"])
+    """Volumes and triage waits, from the referral counts."""
+    ref = records.referrals.window(w.lo, w.hi, w.closed)
     out = {
-        "referrals": float(np.count_nonzero(arrived)),
-        "cases_opened": float(np.count_nonzero(triaged & ref["is_case"])),
+        "referrals": float(ref.arrived.sum()),
+        "cases_opened": float(ref.opened.sum()),
     }
     out["referrals_per_year"] = out["referrals"] / w.years
     out["cases_opened_per_year"] = out["cases_opened"] / w.years
     for i, cat in enumerate(records.scenario.categories):
-        mine = ref["category"] == i
-        opened = np.count_nonzero(triaged & ref["is_case"] & mine)
-        out[f"referrals_per_year_category_{cat}"] = np.count_nonzero(arrived & mine) / w.years
-        out[f"cases_opened_per_year_category_{cat}"] = opened / w.years
-    triage_days = _difference_where(ref["triage_day"], ref["referral_day"], triaged)
-    out["triage_days_mean"] = _mean(triage_days)
-    out["triage_days_p90"] = _pct(triage_days, 90, overwrite=True)  # its own array
-    return out
-
-
-_CHUNK_ROWS = 1 << 16
-
-
-def _difference_where(end: np.ndarray, start: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """``(end - start)[where]`` made 65,536 rows at a time, so that no temporary array as
-    long as the referral log is made on top of the result (three of 7 MB each for a
-    10-year baseline, tens of megabytes at national scale); the same values, in the same
-    order."""
-    out = np.empty(np.count_nonzero(where))
-    done = 0
-    for lo in range(0, where.size, _CHUNK_ROWS):
-        keep = where[lo : lo + _CHUNK_ROWS]
-        part = end[lo : lo + _CHUNK_ROWS][keep] - start[lo : lo + _CHUNK_ROWS][keep]
-        out[done : done + part.size] = part
-        done += part.size
+        out[f"referrals_per_year_category_{cat}"] = int(ref.arrived[i]) / w.years
+        out[f"cases_opened_per_year_category_{cat}"] = int(ref.opened[i]) / w.years
+    out["triage_days_mean"] = _mean(ref.waits)
+    out["triage_days_p90"] = _pct(ref.waits, 90)  # a copy: other windows share the waits
     return out
 
 
@@ -224,8 +201,7 @@ def compute_kpis(records: ReplicationRecords) -> dict[str, float]:
     out = {**_flow_kpis(records, t, w), **_inspection_kpis(records)}
     out["harm_events"] = float(records.harm_events)
     open_cases = np.count_nonzero(np.isnan(t["closed_day"]))
-    untriaged = np.count_nonzero(np.isnan(records.referrals["triage_day"]))
-    out["open_cases_end"] = float(open_cases + untriaged)
+    out["open_cases_end"] = float(open_cases + records.referrals.untriaged)
     avail = records.trained_available_days
     out["detective_utilisation"] = records.trained_busy_days / avail if avail > 0 else math.nan
     out.update(_period_kpis(records, t))

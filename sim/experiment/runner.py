@@ -63,7 +63,7 @@ def run_replication(task: ReplicationTask) -> ReplicationResult:
         timeseries=records.timeseries,
         cases=cases,
         wall_seconds=time.perf_counter() - started,
-        referrals_simulated=int(records.referrals["referral_day"].size),
+        referrals_simulated=records.referrals.simulated,
     )
 
 

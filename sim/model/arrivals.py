@@ -94,7 +94,7 @@ def arrival_process(model: Model, index: int) -> Step:
         rate = rate_function(scenario, name)
         hours = scenario.triage.hours
         arrives = model.pathway.referral_arrives
-        log = model.cases.referral_log
+        arrived = model.cases.referrals.arrived
         t = start
         while True:
             t += rng.exponential(1.0 / bound)
@@ -105,9 +105,9 @@ def arrival_process(model: Model, index: int) -> Step:
             yield t - env.now
             u = attrs.take(3)
             risk, now = _pick(mix, u[0]), env.now
+            arrived(index, now)
             arrives(
                 Referral(
-                    row=log.add(index, risk, now),
                     category=index,
                     true_risk=risk,
                     referral_day=now,

@@ -20,11 +20,10 @@ NAN = float("nan")
 
 @dataclass(slots=True, eq=False)
 class Referral:
-    """A referral waiting for triage (most end there); its record is a row of the
-    replication's :class:`~sim.model.referral_log.ReferralLog`, and the object is dropped
-    once triage has decided."""
+    """A referral waiting for triage (most end there); it is counted in the replication's
+    :class:`~sim.model.referral_tally.ReferralTally`, and the object is dropped once triage
+    has decided."""
 
-    row: int  # its row in the referral log
     category: int  # index into the scenario's categories
     true_risk: int  # index into the scenario's risk levels, 0 = highest
     referral_day: float

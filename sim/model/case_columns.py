@@ -130,25 +130,26 @@ class ClosedCases:
         :func:`open_columns`), ordered by id, without ``harm_events``; and the ``at_large``
         flags in the same order.
 
-        The closed rows move into the table: each column's buffer is freed once its table
-        column is made, so the rows are never held twice. Call it once, at the end.
+        The closed rows and the open cases' columns move into the table: each column's
+        buffer is freed, and its column taken out of ``still_open``, once its table column
+        is made, so no row is held twice. Call it once, at the end.
         """
         if self._moved:
             raise RuntimeError("the closed cases were already moved into a case table")
         self._moved = True
         self._flush()
-        ids = np.concatenate([self._take("id"), still_open["id"]])
+        ids = np.concatenate([self._take("id"), still_open["id"]])  # popped below
         order = np.argsort(ids, kind="stable")
         del ids
         cols: dict[str, np.ndarray] = {}
         for name in NUMERIC_COLUMNS:
-            cols[name] = np.concatenate([self._take(name), still_open[name]])[order]
+            cols[name] = np.concatenate([self._take(name), still_open.pop(name)])[order]
             self._free(name)
         names = np.array(_GRADE_NAMES, dtype=object)
         for name in ("grade", "force_grade"):
-            cols[name] = np.concatenate([names[self._take(name)], still_open[name]])[order]
+            cols[name] = np.concatenate([names[self._take(name)], still_open.pop(name)])[order]
             self._free(name)
-        rules = np.concatenate([_objects(self._rules), still_open["rules_broken"]])
+        rules = np.concatenate([_objects(self._rules), still_open.pop("rules_broken")])
         self._rules = []
         cols["rules_broken"] = rules[order]
         return cols, cols.pop("at_large")
@@ -166,7 +167,7 @@ def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, n
     cols = {}
     for name in NUMERIC_COLUMNS:
         values = packed[name] if name in packed else np.full(n, _CASE_DEFAULTS[name])
-        cols[name] = np.concatenate([objects[name], values.astype(_BLOCK_TYPE[name])])
+        cols[name] = np.concatenate([objects[name], values], dtype=_BLOCK_TYPE[name])
     for name in TEXT_COLUMNS:
         cols[name] = np.concatenate([objects[name], _objects([""] * n)])
     return cols

@@ -20,7 +20,7 @@ from sim.model.case_columns import ClosedCases
 from sim.model.dormant import Dormant, case_of_values
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
-from sim.model.referral_log import ReferralLog
+from sim.model.referral_tally import ReferralTally, window_marks
 from sim.scenario.schema import BacklogEntry
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class CaseBook:
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.referral_log = ReferralLog(max(len(model.category_names), len(model.risk_names)))
+        self.referrals = ReferralTally(len(model.category_names), window_marks(model.base_scenario))
         # open cases, and closed ones an inspection still to come may sample; in id order
         self.opened: list[Case] = []
         self.closed = ClosedCases()

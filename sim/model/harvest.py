@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.model.case_columns import TABLE_COLUMNS, ClosedCases
 from sim.model.records import ReplicationRecords
+from sim.model.referral_tally import ReferralRecords
 from sim.scenario.schema import Scenario
 
 
@@ -31,7 +32,7 @@ class Harvest:
     scenario: Scenario
     warmup_day: float
     end_day: float
-    referrals: dict[str, np.ndarray]
+    referrals: ReferralRecords
     closed: ClosedCases
     still_open: dict[str, np.ndarray]
     timeseries: dict[str, np.ndarray]

@@ -76,7 +76,7 @@ class Observer:
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,
             end_day=model.end_day,
-            referrals=book.referral_log.arrays(),
+            referrals=book.referrals.records(),
             closed=book.closed,
             still_open=still_open,
             timeseries={k: np.asarray(v) for k, v in self.timeseries.items()},

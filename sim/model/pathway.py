@@ -60,7 +60,7 @@ class Pathway:
             risk += 1
         category = model.scenario.categories[model.category_names[referral.category]]
         is_case = referral.case_draw < category.case_rate[model.risk_names[risk]]
-        book.referral_log.triaged(referral.row, risk, now, is_case)
+        book.referrals.triaged(referral.category, referral.referral_day, now, is_case)
         if is_case:
             r, allocator = referral, model.allocator
             if allocator.detective_free():  # taken at once: no need to pack it

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.referral_tally import ReferralRecords
 from sim.scenario.schema import Scenario
 
 
@@ -15,15 +16,15 @@ from sim.scenario.schema import Scenario
 class ReplicationRecords:
     """What one replication emits: raw records, no statistics.
 
-    ``referrals`` and ``case_table`` are columns (numpy arrays): one row per referral in
-    arrival order, one row per police case in the order cases were opened (ids). Days are
-    simulated days.
+    ``referrals`` are counts and triage waits by window of days (no row per referral);
+    ``case_table`` is columns (numpy arrays), one row per police case in the order cases
+    were opened (ids). Days are simulated days.
     """
 
     scenario: Scenario
     warmup_day: float
     end_day: float
-    referrals: dict[str, np.ndarray]
+    referrals: ReferralRecords
     case_table: dict[str, np.ndarray]
     at_large: np.ndarray  # per case: a suspect at large (exposure to further harm)
     timeseries: dict[str, np.ndarray]

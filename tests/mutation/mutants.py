@@ -37,6 +37,7 @@ STAGES = [
         "tests/unit/test_conservation.py",
         "tests/unit/test_work_stretches.py",
         "tests/unit/test_triage_desk.py",
+        "tests/unit/test_referral_tally.py",
     ],
     ["tests"],
 ]
@@ -184,6 +185,20 @@ MUTANTS = [
         "if case.true_risk != HIGHEST_RISK or not case.is_open:",
         "if case.true_risk == HIGHEST_RISK or not case.is_open:",
         "comparison: a review of highest-risk cases reviews every other case",
+    ),
+    Mutant(
+        "tally-mark-day-left-out",
+        "referral_tally.py",
+        "due = [d for m in self._marks for d in (m, math.nextafter(m, math.inf))]",
+        "due = [d for m in self._marks for d in (m, m)]",
+        "window bound: a window's last day counted as outside it",
+    ),
+    Mutant(
+        "tally-wait-reversed",
+        "referral_tally.py",
+        "self._waits.append(day - referral_day)",
+        "self._waits.append(referral_day - day)",
+        "sign: the triage wait taken from the decision back to the referral",
     ),
 ]
 

@@ -19,7 +19,6 @@ from sim.model.case_columns import TABLE_COLUMNS, open_columns
 from sim.model.cases import CaseBook
 from sim.model.dormant import NAMES, Dormant
 from sim.model.enums import Stage
-from sim.model.referral_log import ReferralLog
 from tests.conftest import DATA
 
 
@@ -204,21 +203,6 @@ def test_a_packed_case_comes_back_with_the_same_bits():
     assert not waiting.is_open and waiting.stage is not Stage.ALLOCATION
 
 
-def test_referral_log_indices_take_one_byte_up_to_127_codes():
-    for codes, dtype in ((2, np.int8), (127, np.int8), (128, np.intc), (500, np.intc)):
-        log = ReferralLog(codes)
-        row = log.add(codes - 1, codes - 1, 3.5)
-        log.add(0, 0, 4.0)
-        log.triaged(row, codes - 1, 4.25, True)
-        cols = log.arrays()
-        for name in ("category", "true_risk", "triaged_risk"):
-            assert cols[name].dtype == dtype, (codes, name)
-        assert cols["category"].tolist() == [codes - 1, 0]
-        assert cols["triaged_risk"].tolist() == [codes - 1, -1]
-        assert cols["is_case"].tolist() == [True, False]
-        assert cols["triage_day"][0] == 4.25 and np.isnan(cols["triage_day"][1])
-
-
 def test_closed_case_rows_keep_every_value_exactly(long_small):
     sc = sim.with_changes(long_small, {"run.horizon_days": 400.0})
     model = Model(sc, Streams(replication_seed(3, 0)))
@@ -240,18 +224,3 @@ def test_closed_case_rows_keep_every_value_exactly(long_small):
     # the rows moved into the table (their buffers are freed): a second table is refused
     with pytest.raises(RuntimeError, match="already moved"):
         model.cases.closed.table(open_columns([]))
-
-
-def test_triage_waits_made_in_chunks_are_the_same_numbers(monkeypatch):
-    from sim.experiment import kpis
-
-    monkeypatch.setattr(kpis, "_CHUNK_ROWS", 1000)  # many chunk edges
-    rng = np.random.default_rng(8)
-    start = rng.random(12_345) * 900
-    end = start + rng.exponential(0.3, start.size)
-    end[rng.random(start.size) < 0.1] = np.nan  # not triaged yet
-    where = ~np.isnan(end) & (rng.random(start.size) < 0.9)
-    got, expected = kpis._difference_where(end, start, where), (end - start)[where]
-    assert got.tobytes() == expected.tobytes()
-    assert kpis._pct(got, 90, overwrite=True) == kpis._pct(expected, 90)
-    assert kpis._difference_where(end, start, np.zeros(start.size, bool)).size == 0
