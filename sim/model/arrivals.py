@@ -13,7 +13,9 @@ A measure that changes the category's parameters takes effect from the next cand
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import sample
@@ -90,7 +92,7 @@ def arrival_process(model: Model, index: int) -> Step:
             yield window_end - start
             continue
         cat = scenario.categories[name]
-        mix = [cat.risk_mix[r] for r in risk_levels]
+        cumulative = list(accumulate(cat.risk_mix[r] for r in risk_levels))
         rate = rate_function(scenario, name)
         hours = scenario.triage.hours
         arrives = model.pathway.referral_arrives
@@ -104,7 +106,7 @@ def arrival_process(model: Model, index: int) -> Step:
                 continue
             yield t - env.now
             u = attrs.take(3)
-            risk, now = _pick(mix, u[0]), env.now
+            risk, now = _pick(cumulative, u[0]), env.now
             arrived(index, now)
             arrives(
                 Referral(
@@ -122,10 +124,8 @@ def arrival_process(model: Model, index: int) -> Step:
         # dropped and a new window starts at the last arrival (see the module docstring)
 
 
-def _pick(shares: list[float], u: float) -> int:
-    total = 0.0
-    for i, share in enumerate(shares):
-        total += share
-        if u < total:
-            return i
-    return len(shares) - 1
+def _pick(cumulative: list[float], u: float) -> int:
+    """The first level whose cumulative share exceeds ``u`` (the last if none does: the
+    shares' sum may round below 1). ``cumulative``: the running sums of the shares, added in
+    level order."""
+    return min(bisect_right(cumulative, u), len(cumulative) - 1)

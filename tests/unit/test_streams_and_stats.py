@@ -52,3 +52,30 @@ def test_t_interval_edge_cases():
     assert flat["std"] == 0 and flat["ci_low"] == flat["ci_high"] == 2.0
     with_nan = t_interval([1.0, math.nan, 3.0])
     assert with_nan["n"] == 2 and with_nan["mean"] == 2.0
+
+
+def _pick_by_scan(shares: list[float], u: float) -> int:
+    """How a referral's risk level was picked before the running sums were kept."""
+    total = 0.0
+    for i, share in enumerate(shares):
+        total += share
+        if u < total:
+            return i
+    return len(shares) - 1
+
+
+def test_risk_levels_are_picked_as_by_a_scan_of_the_shares():
+    """Ties on a running sum, zero shares and sums that round below 1 included."""
+    from itertools import accumulate
+
+    from sim.model.arrivals import _pick
+
+    rng = np.random.default_rng(11)
+    mixes = [[0.1] * 10, [0.0, 0.5, 0.0, 0.5], [1 / 3] * 3, [0.7, 0.2, 0.1], [1.0]]
+    mixes += [list(rng.dirichlet(np.ones(k))) for k in (2, 3, 5, 8) for _ in range(5)]
+    for shares in mixes:
+        cumulative = list(accumulate(shares))
+        draws = [*cumulative, *(np.nextafter(c, 0.0) for c in cumulative), 0.0]
+        draws += [0.9999999999999999, *rng.random(200)]
+        for u in draws:
+            assert _pick(cumulative, float(u)) == _pick_by_scan(shares, float(u)), (shares, u)
