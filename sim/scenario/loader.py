@@ -63,7 +63,12 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
             f"extends: chain longer than {_MAX_EXTENDS_DEPTH} files", file=str(path), key="extends"
         )
     if not os.path.lexists(parent_path):
-        raise InputError(f"file {parent!r} not found", file=str(path), key="extends")
+        raise InputError(
+            f"file {parent!r} not found (looked for {parent_path}: a path is read from the "
+            "folder of the file that names it)",
+            file=str(path),
+            key="extends",
+        )
     try:
         base = resolve_extends(parent_path, chain)
     except InputError as exc:

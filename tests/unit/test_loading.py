@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,13 @@ def test_extends_missing_parent_is_an_error(tmp_path):
     child = write(tmp_path, "child.yaml", {"extends": "nope.yaml", "name": "x"})
     with pytest.raises(InputError, match=r"child.yaml: extends: file 'nope.yaml' not found"):
         sim.load_scenario(child)
+    # a file copied away from its parent: the message says where the parent was looked for
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    copied = write(moved, "copy.yaml", {"extends": "../scenarios/baseline.yaml", "name": "x"})
+    expected = tmp_path / "scenarios" / "baseline.yaml"
+    with pytest.raises(InputError, match=f"looked for {re.escape(str(expected))}: a path is read"):
+        sim.load_scenario(copied)
 
 
 def test_overrides_mapping_and_strings(small_path):
