@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,53 +48,53 @@ class ReferralWindow:
     waits: np.ndarray
 
 
+BEFORE, THROUGH = 0, 1
+"""The second index of a count noted at a mark: events on days before the mark, or up to
+and including it."""
+
+
 @dataclass(frozen=True, eq=False)
 class ReferralRecords:
-    """The referral counts of a finished replication (numpy arrays; ``C`` categories,
-    ``M`` marks, in days).
+    """The referral counts of a finished replication (numpy arrays; ``C`` categories, ``M``
+    marks, in days).
 
-    Row ``i`` of an ``*_before`` array counts the events on days before ``marks[i]``; of an
-    ``*_through`` array, on days up to and including it. ``waits`` holds the triage waits
-    of decisions ``first_wait`` onwards (in decision order); decisions before the first mark
-    keep no wait.
+    ``arrived[i, BEFORE]`` counts the referrals of each category that arrived on days before
+    ``marks[i]``, ``arrived[i, THROUGH]`` those up to and including it; likewise ``opened``
+    (decisions that opened a police case, by category) and ``decided`` (triage decisions).
+    ``waits`` holds the triage waits of decisions ``decided[0, BEFORE]`` onwards, in
+    decision order: decisions before the first mark keep none.
     """
 
     marks: np.ndarray  # (M,) days, ascending
-    arrived_before: np.ndarray  # (M, C) referrals arrived
-    arrived_through: np.ndarray
-    decided_before: np.ndarray  # (M,) triage decisions
-    decided_through: np.ndarray
-    opened_before: np.ndarray  # (M, C) decisions that opened a police case
-    opened_through: np.ndarray
-    arrived: np.ndarray  # (C,) referrals arrived in the whole run
-    opened: np.ndarray  # (C,) cases triage opened in the whole run
-    decided: int  # triage decisions in the whole run
+    arrived: np.ndarray  # (M, 2, C)
+    opened: np.ndarray  # (M, 2, C)
+    decided: np.ndarray  # (M, 2)
+    arrived_in_run: np.ndarray  # (C,) referrals arrived in the whole run
+    opened_in_run: np.ndarray  # (C,) cases triage opened in the whole run
+    decided_in_run: int  # triage decisions in the whole run
     waits: np.ndarray  # triage waits, days
-    first_wait: int  # the decision whose wait is waits[0]
 
     @property
     def simulated(self) -> int:
         """Referrals that arrived in the whole run."""
-        return int(self.arrived.sum())
+        return int(self.arrived_in_run.sum())
 
     @property
     def untriaged(self) -> int:
         """Referrals still waiting for triage at the end."""
-        return self.simulated - self.decided
+        return self.simulated - self.decided_in_run
 
     def window(self, lo: float, hi: float, closed: bool = True) -> ReferralWindow:
         """The referrals of days ``lo <= day <= hi`` (``< hi`` when not ``closed``); both
         must be marks."""
         a, b = self._mark(lo), self._mark(hi)
-        end = "through" if closed else "before"
-        arrived_end = getattr(self, f"arrived_{end}")[b]
-        decided_end = int(getattr(self, f"decided_{end}")[b])
-        opened_end = getattr(self, f"opened_{end}")[b]
-        start = int(self.decided_before[a])
+        end = THROUGH if closed else BEFORE
+        first = int(self.decided[0, BEFORE])  # the decision whose wait is waits[0]
+        start, stop = int(self.decided[a, BEFORE]), int(self.decided[b, end])
         return ReferralWindow(
-            arrived=arrived_end - self.arrived_before[a],
-            opened=opened_end - self.opened_before[a],
-            waits=self.waits[start - self.first_wait : max(start, decided_end) - self.first_wait],
+            arrived=self.arrived[b, end] - self.arrived[a, BEFORE],
+            opened=self.opened[b, end] - self.opened[a, BEFORE],
+            waits=self.waits[start - first : max(start, stop) - first],
         )
 
     def _mark(self, day: float) -> int:
@@ -102,15 +102,6 @@ class ReferralRecords:
         if i == self.marks.size or self.marks[i] != day:
             raise KeyError(f"day {day:g} is not a window bound the referrals were counted at")
         return i
-
-    def same_as(self, other: ReferralRecords) -> bool:
-        """Every count and wait equal, to the bit (nan equal to nan)."""
-        return all(
-            np.array_equal(getattr(self, f.name), getattr(other, f.name), equal_nan=True)
-            if isinstance(getattr(self, f.name), np.ndarray)
-            else getattr(self, f.name) == getattr(other, f.name)
-            for f in fields(self)
-        )
 
 
 class ReferralTally:
@@ -121,7 +112,7 @@ class ReferralTally:
     """
 
     __slots__ = (
-        "_arrived", "_opened", "_decided", "_waits", "_first_wait", "_marks",
+        "_arrived", "_opened", "_decided", "_waits", "_marks",
         "_arrival_due", "_arrival_next", "_arrival_notes",
         "_decision_due", "_decision_next", "_decision_notes",
     )  # fmt: skip
@@ -134,66 +125,62 @@ class ReferralTally:
         self._marks = sorted(set(marks))
         if not self._marks or not all(math.isfinite(m) for m in self._marks):
             raise ValueError("expected at least one finite mark")
-        self._first_wait = -1  # decisions start keeping waits at the first mark
-        # each mark is crossed twice: by the first event on its day or later ("before"),
-        # then by the first event after its day ("through"); a due day, ascending
-        due = [d for m in self._marks for d in (m, math.nextafter(m, math.inf))]
-        self._arrival_due, self._arrival_notes = list(reversed(due)), []
-        self._decision_due, self._decision_notes = list(reversed(due)), []
-        self._arrival_next = self._arrival_due[-1]
-        self._decision_next = self._decision_due[-1]
+        # each mark is due twice: at the first event on its day or later (BEFORE), then at
+        # the first event after its day (THROUGH); due days, latest first
+        due = [d for m in reversed(self._marks) for d in (math.nextafter(m, math.inf), m)]
+        self._arrival_due, self._arrival_notes = list(due), []
+        self._decision_due, self._decision_notes = list(due), []
+        self._arrival_next = self._decision_next = due[-1]
 
     def arrived(self, category: int, day: float) -> None:
         """A referral of ``category`` arrived at ``day`` (not before the last one)."""
         if day >= self._arrival_next:
-            self._arrival_next = self._pass(day, self._arrival_due, self._arrival_notes, True)
+            note = tuple(self._arrived)
+            self._arrival_next = _pass(day, self._arrival_due, self._arrival_notes, note)
         self._arrived[category] += 1
 
     def triaged(self, category: int, referral_day: float, day: float, is_case: bool) -> None:
         """Triage decided at ``day`` (not before the last decision) on a referral of
         ``category`` that arrived at ``referral_day``; ``is_case``: it opened a case."""
         if day >= self._decision_next:
-            self._decision_next = self._pass(day, self._decision_due, self._decision_notes)
-            if self._first_wait < 0:
-                self._first_wait = self._decided
-        if self._first_wait >= 0:
-            self._waits.append(day - referral_day)
+            if not self._decision_notes:  # the first mark: the warm-up's waits are dropped
+                del self._waits[:]
+            note = self._decision_note()
+            self._decision_next = _pass(day, self._decision_due, self._decision_notes, note)
+        self._waits.append(day - referral_day)
         self._decided += 1
         if is_case:
             self._opened[category] += 1
 
-    def _pass(self, day: float, due: list[float], notes: list, arrivals: bool = False) -> float:
-        """Note the counts (before this event) at each due day up to ``day``; the next due
-        day (infinity when none is left)."""
-        while due and due[-1] <= day:
-            due.pop()
-            notes.append(self._note(arrivals))
-        return due[-1] if due else math.inf
-
-    def _note(self, arrivals: bool) -> tuple:
-        if arrivals:
-            return tuple(self._arrived)
+    def _decision_note(self) -> tuple[int, ...]:
         return (self._decided, *self._opened)
 
     def records(self) -> ReferralRecords:
-        """The counts so far, for a finished run (marks not yet crossed note the final
+        """The counts so far, for a finished run (marks not yet due note the final
         counts)."""
-        arrival_notes = self._arrival_notes + [tuple(self._arrived)] * len(self._arrival_due)
-        decision_notes = self._decision_notes + [self._note(False)] * len(self._decision_due)
-        arrivals = np.array(arrival_notes, dtype=np.int64).reshape(len(arrival_notes), -1)
-        decisions = np.array(decision_notes, dtype=np.int64)
-        first = self._first_wait if self._first_wait >= 0 else self._decided
+        if not self._decision_notes:  # no decision since the first mark
+            del self._waits[:]
+        arrivals = self._arrival_notes + [tuple(self._arrived)] * len(self._arrival_due)
+        decisions = self._decision_notes + [self._decision_note()] * len(self._decision_due)
+        m, c = len(self._marks), len(self._arrived)
+        arrivals = np.array(arrivals, dtype=np.int64).reshape(m, 2, c)
+        decisions = np.array(decisions, dtype=np.int64).reshape(m, 2, 1 + c)
         return ReferralRecords(
             marks=np.array(self._marks, dtype=float),
-            arrived_before=arrivals[0::2],
-            arrived_through=arrivals[1::2],
-            decided_before=decisions[0::2, 0],
-            decided_through=decisions[1::2, 0],
-            opened_before=decisions[0::2, 1:],
-            opened_through=decisions[1::2, 1:],
-            arrived=np.array(self._arrived, dtype=np.int64),
-            opened=np.array(self._opened, dtype=np.int64),
-            decided=self._decided,
+            arrived=arrivals,
+            opened=decisions[:, :, 1:],
+            decided=decisions[:, :, 0],
+            arrived_in_run=np.array(self._arrived, dtype=np.int64),
+            opened_in_run=np.array(self._opened, dtype=np.int64),
+            decided_in_run=self._decided,
             waits=np.frombuffer(self._waits, dtype=float) if self._waits else np.empty(0),
-            first_wait=first,
         )
+
+
+def _pass(day: float, due: list[float], notes: list[tuple], note: tuple) -> float:
+    """Note ``note`` (the counts before the event at ``day``) for each due day up to
+    ``day``; the next due day (infinity when none is left)."""
+    while due and due[-1] <= day:
+        due.pop()
+        notes.append(note)
+    return due[-1] if due else math.inf

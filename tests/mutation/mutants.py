@@ -189,8 +189,8 @@ MUTANTS = [
     Mutant(
         "tally-mark-day-left-out",
         "referral_tally.py",
-        "due = [d for m in self._marks for d in (m, math.nextafter(m, math.inf))]",
-        "due = [d for m in self._marks for d in (m, m)]",
+        "due = [d for m in reversed(self._marks) for d in (math.nextafter(m, math.inf), m)]",
+        "due = [d for m in reversed(self._marks) for d in (m, m)]",
         "window bound: a window's last day counted as outside it",
     ),
     Mutant(

@@ -27,7 +27,7 @@ def test_referrals_are_conserved(finished_model):
     ref = records.referrals
     n = ref.simulated
     untriaged = ref.untriaged
-    became_cases = int(ref.opened.sum())
+    became_cases = int(ref.opened_in_run.sum())
     ended_at_triage = n - untriaged - became_cases
     assert ended_at_triage > 0 and became_cases > 0
     assert untriaged == model.cases.in_triage

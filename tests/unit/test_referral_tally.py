@@ -101,11 +101,18 @@ def test_no_wait_is_kept_before_the_first_mark():
     tally.arrived(0, 10.0)
     tally.triaged(0, 10.0, 10.0, False)  # on the mark: inside the window
     records = tally.records()
-    assert records.waits.tolist() == [0.0] and records.first_wait == 3
+    assert records.waits.tolist() == [0.0] and records.decided[0, 0] == 3
     window = records.window(10.0, 20.0)
     assert window.arrived.tolist() == [1] and window.opened.tolist() == [0]
     assert window.waits.tolist() == [0.0]
     assert records.window(10.0, 10.0, closed=False).waits.size == 0
+    # no decision on or after the first mark: the warm-up's waits are dropped at the end
+    tally = ReferralTally(1, [10.0])
+    tally.arrived(0, 1.0)
+    tally.triaged(0, 1.0, 2.0, True)
+    records = tally.records()
+    assert records.waits.size == 0 and records.decided.tolist() == [[1, 1]]
+    assert records.window(10.0, 10.0).opened.tolist() == [0]
 
 
 def test_a_window_must_start_and_end_on_marks():
@@ -143,12 +150,10 @@ def test_a_run_counts_what_its_rows_would(name, changes, monkeypatch):
     assert untriaged == model.cases.in_triage
 
 
-def test_the_waits_take_eight_bytes_a_decision_in_the_window(small):
-    """No wait is kept for the warm-up; a measured decision's wait is one float64."""
+def test_no_wait_is_kept_for_the_warm_up(small):
+    """A run keeps one wait for each decision from the end of the warm-up on, none before."""
     model = Model(small, Streams(replication_seed(small.run.seed, 0)))
-    records = model.run()
-    ref = records.referrals
-    measured = ref.window(small.run.warmup_days, small.end_day)
-    assert ref.first_wait == int(ref.decided_before[0]) > 0
-    assert ref.waits.size == ref.decided - ref.first_wait >= measured.waits.size > 0
-    assert ref.waits.dtype == np.float64 and ref.waits.nbytes == 8 * ref.waits.size
+    ref = model.run().referrals
+    warm_up_decisions = int(ref.decided[0, 0])
+    assert ref.marks[0] == small.run.warmup_days and warm_up_decisions > 0
+    assert ref.waits.size == ref.decided_in_run - warm_up_decisions > 0
