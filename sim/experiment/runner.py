@@ -50,8 +50,9 @@ def run_replication(task: ReplicationTask) -> ReplicationResult:
     """Simulate one replication and reduce it to KPIs (runs in a worker)."""
     started = time.perf_counter()
     try:
-        streams = Streams(replication_seed(task.seed, task.index))
-        records = simulate(task.scenario, streams)  # frees the model before its records
+        # the streams go with the model, unheld here: their blocks of drawn floats would
+        # outlive it and keep its freed memory from the system (sim.model.memory)
+        records = simulate(task.scenario, Streams(replication_seed(task.seed, task.index)))
         kpis = compute_kpis(records)
         cases = case_table(records) if task.case_log else None
     except Exception as exc:  # named with its index and seed, so it can be run alone

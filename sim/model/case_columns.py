@@ -9,12 +9,14 @@ in the order the cases were opened (their ids). Days are simulated days.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
 
 import numpy as np
 
 from sim.model.case import Case
+from sim.model.dormant import NAMES as DORMANT_NAMES
 from sim.model.dormant import Dormant, dormant_columns
 from sim.scenario.schema import GRADES
 
@@ -81,15 +83,17 @@ class ClosedCases:
 
     Each closed case becomes a tuple of its numeric fields and the two grades as codes;
     every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`
-    whose fields are appended to one growing buffer per column, so a closed case costs about
-    110 bytes (its row and its rules). At the end :meth:`table` moves the columns into the
-    case table one at a time, freeing each buffer as its table column is made.
+    whose fields are kept as one array per column and chunk, so a closed case costs about
+    110 bytes (its row and its rules). Chunks are never grown: a growing buffer is moved by
+    each reallocation, and the space it leaves stays with the process. At the end
+    :meth:`table` moves the columns into the case table one at a time, freeing each
+    column's chunks as its table column is made.
     """
 
     def __init__(self) -> None:
         self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
         self._rows: list[tuple] = []
-        self._columns: dict[str, bytearray] = {name: bytearray() for name in _BLOCK_TYPE.names}
+        self._columns: dict[str, list[np.ndarray]] = {name: [] for name in _BLOCK_TYPE.names}
         self._rules: list[str] = []
         self._rule_texts: dict[tuple[str, ...], str] = {}  # one string per combination
         self._n = 0
@@ -97,6 +101,11 @@ class ClosedCases:
 
     def __len__(self) -> int:
         return self._n
+
+    @property
+    def unpacked(self) -> int:
+        """Closed cases still held as tuples of their values (see :meth:`pack`)."""
+        return len(self._rows)
 
     def add(self, case: Case) -> None:
         """Write a closed, graded case."""
@@ -107,48 +116,55 @@ class ClosedCases:
         self._rules.append(text)
         self._n += 1
         if len(self._rows) == _CHUNK:
-            self._flush()
+            self.pack()
 
-    def _flush(self) -> None:
+    def pack(self) -> None:
+        """Pack the rows still held as tuples into the columns. Call it before the model is
+        freed: the rows hold the model's own float objects, which would otherwise outlive
+        it scattered through the small-object allocator's memory, keeping much of it from
+        the system (a 10-year baseline kept 59 arenas of 1 MiB once its model was freed
+        with a chunk pending, 50 without)."""
         if self._rows:
             codes = _GRADE_CODES
             rows = [(*r[:-2], codes[r[-2]], codes[r[-1]]) for r in self._rows]
             block = np.array(rows, dtype=_BLOCK_TYPE)
-            for name, column in self._columns.items():
-                column += block[name].tobytes()
+            for name, chunks in self._columns.items():
+                chunks.append(block[name].copy())  # its own memory, not a view of the block
             self._rows = []
 
-    def _take(self, name: str) -> np.ndarray:
-        """The closed cases' column ``name``, as an array over its buffer (no copy)."""
-        return np.frombuffer(self._columns[name], dtype=_BLOCK_TYPE[name])
+    def _with_open(self, name: str, still_open: dict[str, np.ndarray]) -> np.ndarray:
+        """The closed cases' column ``name`` then the open cases', in one array; the closed
+        cases' chunks of it are freed and the open cases' column taken out of
+        ``still_open``."""
+        return np.concatenate([*self._columns.pop(name), still_open.pop(name)])
 
-    def _free(self, name: str) -> None:
-        self._columns[name].clear()  # no array may still view it
-
-    def table(self, still_open: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    def table(
+        self, still_open: dict[str, np.ndarray], freed: Callable[[], object] = lambda: None
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The case table of the closed cases and the cases still open (their
         :func:`open_columns`), ordered by id, without ``harm_events``; and the ``at_large``
         flags in the same order.
 
         The closed rows and the open cases' columns move into the table: each column's
-        buffer is freed, and its column taken out of ``still_open``, once its table column
-        is made, so no row is held twice. Call it once, at the end.
+        chunks are freed, and its column taken out of ``still_open``, once its table column
+        is made, so no row is held twice; ``freed()`` is called after each column, to hand
+        the memory back (:func:`sim.model.memory.release_memory`). Call it once, at the end.
         """
         if self._moved:
             raise RuntimeError("the closed cases were already moved into a case table")
         self._moved = True
-        self._flush()
-        ids = np.concatenate([self._take("id"), still_open["id"]])  # popped below
+        self.pack()
+        ids = np.concatenate([*self._columns["id"], still_open["id"]])  # moved below
         order = np.argsort(ids, kind="stable")
         del ids
         cols: dict[str, np.ndarray] = {}
         for name in NUMERIC_COLUMNS:
-            cols[name] = np.concatenate([self._take(name), still_open.pop(name)])[order]
-            self._free(name)
+            cols[name] = self._with_open(name, still_open)[order]
+            freed()
         names = np.array(_GRADE_NAMES, dtype=object)
         for name in ("grade", "force_grade"):
-            cols[name] = np.concatenate([names[self._take(name)], still_open.pop(name)])[order]
-            self._free(name)
+            codes = np.concatenate([*self._columns.pop(name), np.empty(0, np.int8)])
+            cols[name] = np.concatenate([names[codes], still_open.pop(name)])[order]
         rules = np.concatenate([_objects(self._rules), still_open.pop("rules_broken")])
         self._rules = []
         cols["rules_broken"] = rules[order]
@@ -158,18 +174,31 @@ class ClosedCases:
 def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, np.ndarray]:
     """:func:`open_columns` of the open ``cases`` followed by the packed ``waiting`` cases
     (what was never set on those takes the ``Case`` defaults: nan days, false flags, no
-    grade)."""
+    grade).
+
+    Each column is made at its full length first and the packed cases are unpacked into
+    it ``_CHUNK`` at a time, so their bytes are never copied whole: with 39,500 cases
+    waiting (a 10-year baseline) that is 5.4 MB less at the end of the run.
+    """
     objects = open_columns(cases)
     if not waiting:
         return objects
-    packed = dormant_columns(waiting)
-    n = len(waiting)
+    n_objects, n = len(cases), len(cases) + len(waiting)
     cols = {}
     for name in NUMERIC_COLUMNS:
-        values = packed[name] if name in packed else np.full(n, _CASE_DEFAULTS[name])
-        cols[name] = np.concatenate([objects[name], values], dtype=_BLOCK_TYPE[name])
+        column = np.empty(n, _BLOCK_TYPE[name])
+        column[:n_objects] = objects.pop(name)
+        if name not in DORMANT_NAMES:
+            column[n_objects:] = _CASE_DEFAULTS[name]
+        cols[name] = column
+    for start in range(0, len(waiting), _CHUNK):
+        packed = dormant_columns(waiting[start : start + _CHUNK])
+        at = n_objects + start
+        for name in NUMERIC_COLUMNS:
+            if name in packed:
+                cols[name][at : at + packed[name].size] = packed[name]
     for name in TEXT_COLUMNS:
-        cols[name] = np.concatenate([objects[name], _objects([""] * n)])
+        cols[name] = np.concatenate([objects[name], _objects([""] * len(waiting))])
     return cols
 
 

@@ -108,8 +108,16 @@ class Model:
 def simulate(scenario: Scenario, streams: Streams) -> ReplicationRecords:
     """Run one replication of ``scenario`` with the given random streams. A large model is
     freed, and its memory handed back, before its case table is built, and the closed rows'
-    memory after, so that neither adds to what the KPIs then need."""
-    harvest = Model(scenario, streams).finish()
+    memory after, so that neither adds to what the KPIs then need.
+
+    Pass ``streams`` without keeping a reference to them (``simulate(sc, Streams(...))``):
+    they hold blocks of drawn numbers, which would outlive the model scattered through the
+    memory it frees and keep most of that memory from the system.
+    """
+    model = Model(scenario, streams)
+    del streams  # the model's alone now
+    harvest = model.finish()
+    del model
     release_memory(harvest.cases)
     records = harvest.records()
     release_memory(harvest.cases, collect=False)  # the rows were freed, not garbage

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.case_columns import TABLE_COLUMNS, ClosedCases
+from sim.model.memory import release_memory
 from sim.model.records import ReplicationRecords
 from sim.model.referral_tally import ReferralRecords
 from sim.scenario.schema import Scenario
@@ -47,7 +48,7 @@ class Harvest:
         """The replication's records; the closed rows and the open cases' columns move
         into its case table (call it once)."""
         still_open, self.still_open = self.still_open, {}
-        table, at_large = self.closed.table(still_open)
+        table, at_large = self.closed.table(still_open, freed=self._release)
         del still_open
         table = self._with_harm(table, at_large)
         return ReplicationRecords(
@@ -63,6 +64,9 @@ class Harvest:
             trained_available_days=self.trained_available_days,
             harm_events=int(table["harm_events"].sum()),
         )
+
+    def _release(self) -> None:
+        release_memory(self.cases, collect=False)  # columns were freed, not garbage
 
     def _with_harm(self, table: dict[str, np.ndarray], at_large: np.ndarray) -> dict:
         """The case table with ``harm_events``: further harm while suspects were at large,

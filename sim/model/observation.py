@@ -72,6 +72,7 @@ class Observer:
         open_cases = [c for c in book.opened if c.is_open]
         still_open = still_open_columns(open_cases, model.allocator.dormant_waiting())
         harm_per_day = model.scenario.hazards.harm_per_day
+        book.closed.pack()  # no row left holding the model's objects
         return Harvest(
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,

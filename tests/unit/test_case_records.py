@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import Model, Streams, replication_seed
+from sim.model import Model, Streams, case_columns, replication_seed
 from sim.model.allocator import Allocator
 from sim.model.case import Case
 from sim.model.case_columns import TABLE_COLUMNS, open_columns
@@ -224,3 +224,20 @@ def test_closed_case_rows_keep_every_value_exactly(long_small):
     # the rows moved into the table (their buffers are freed): a second table is refused
     with pytest.raises(RuntimeError, match="already moved"):
         model.cases.closed.table(open_columns([]))
+
+
+def test_packed_cases_unpack_the_same_in_chunks(overloaded_small, monkeypatch):
+    """The columns of the cases still open are unpacked a chunk of packed cases at a time:
+    chunks of 7 give the columns one chunk gives."""
+    model, _, _ = _swept_run(overloaded_small, sweep=True, monkeypatch=monkeypatch)
+    objects = [c for c in model.cases.opened if c.is_open]
+    packed = model.allocator.dormant_waiting()
+    assert len(packed) > 3 * 7 and objects
+    whole = case_columns.still_open_columns(objects, packed)
+    monkeypatch.setattr(case_columns, "_CHUNK", 7)
+    chunked = case_columns.still_open_columns(objects, packed)
+    assert whole.keys() == chunked.keys()
+    for name, column in whole.items():
+        assert column.dtype == chunked[name].dtype, name
+        assert np.array_equal(column, chunked[name], equal_nan=column.dtype.kind == "f"), name
+    assert whole["id"].size == len(objects) + len(packed)

@@ -9,7 +9,9 @@ import weakref
 import pytest
 
 import sim
-from sim.model import Model, Streams, engine, memory, replication_seed
+from sim.experiment import runner
+from sim.model import Model, Streams, case_columns, engine, memory, replication_seed
+from sim.model import harvest as harvest_module
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
@@ -43,7 +45,56 @@ def test_released_model_gives_the_same_records(small, monkeypatch):
     released = engine.simulate(small, _streams(small))
     assert_same_records(released, kept)
     assert small.hazards.harm_per_day > 0 and kept.harm_events > 0  # the harm draws checked
-    assert calls == [0, 0], "memory handed back after the model and after the table"
+    columns = len(case_columns.NUMERIC_COLUMNS)
+    assert calls == [0] * (2 + columns), "handed back after the model, each column, the table"
+
+
+def _streams_alive_at_records(monkeypatch, run) -> list[bool]:
+    """Whether the streams made for ``run(make_streams)`` were still alive, after a full
+    collection, when the replication's records began (once the model was freed)."""
+    made: list[weakref.ref] = []
+    alive = []
+    original = harvest_module.Harvest.records
+
+    def records(self):
+        gc.collect()
+        alive.append(made[0]() is not None)
+        return original(self)
+
+    def make_streams(seed) -> Streams:
+        new = Streams(seed)
+        made.append(weakref.ref(new))
+        return new
+
+    monkeypatch.setattr(harvest_module.Harvest, "records", records)
+    run(make_streams)
+    return alive
+
+
+def test_simulate_holds_no_streams_once_the_model_is_freed(small, monkeypatch):
+    """The streams' blocks of drawn numbers would outlive the model, scattered through the
+    memory it frees: once the model is freed, nothing may hold them (the caller passes
+    them without keeping them)."""
+    seed = replication_seed(small.run.seed, 0)
+    alive = _streams_alive_at_records(monkeypatch, lambda make: engine.simulate(small, make(seed)))
+    assert alive == [False], "the streams outlived the model"
+
+
+def test_a_replication_task_holds_no_streams_once_the_model_is_freed(small, monkeypatch):
+    """The runner hands its streams to the model without keeping them."""
+
+    def run(make):
+        monkeypatch.setattr(runner, "Streams", make)
+        return runner.run_replication(runner.ReplicationTask(small, small.run.seed, 0))
+
+    assert _streams_alive_at_records(monkeypatch, run) == [False], "the streams outlived the model"
+
+
+def test_the_harvest_holds_no_unpacked_row(small):
+    """Closed rows still held as tuples would keep the model's float objects alive."""
+    harvest = Model(small, _streams(small)).finish()
+    assert len(harvest.closed) > 0
+    assert harvest.closed.unpacked == 0
 
 
 def test_small_runs_are_not_collected(monkeypatch):
