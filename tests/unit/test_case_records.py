@@ -241,3 +241,19 @@ def test_packed_cases_unpack_the_same_in_chunks(overloaded_small, monkeypatch):
         assert column.dtype == chunked[name].dtype, name
         assert np.array_equal(column, chunked[name], equal_nan=column.dtype.kind == "f"), name
     assert whole["id"].size == len(objects) + len(packed)
+
+
+def test_a_requeued_packed_case_is_listed_once(overloaded_small):
+    """A packed case re-queued with a new risk has two queue entries, but is one case."""
+    model = Model(overloaded_small, Streams(replication_seed(overloaded_small.run.seed, 0)))
+    model.env.run(until=600.0)
+    before = model.allocator.dormant_waiting()
+    assert len(before) > 20 and len({id(d) for d in before}) == len(before)
+    moved = before[len(before) // 2]
+    moved.triaged_risk = max(0, moved.triaged_risk - 1) if moved.triaged_risk else 1
+    entries = len(model.allocator._waiting)
+    model.allocator.reprioritise(moved)
+    assert len(model.allocator._waiting) == entries + 1  # a second entry of the same case
+    after = model.allocator.dormant_waiting()
+    assert len(after) == len(before)  # each once (the push reordered the heap's list)
+    assert sorted(map(id, after)) == sorted(map(id, before))
