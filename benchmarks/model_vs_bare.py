@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 import sim
-from sim.model import Streams, replication_seed, simulate
+from sim.model import replication_seed, simulate
 
 HERE = Path(__file__).parent
 
@@ -71,9 +71,9 @@ def main() -> None:
         scenario = sim.with_changes(scenario, {"run.horizon_days": args.days})
 
     started = time.perf_counter()
-    records = simulate(scenario, Streams(replication_seed(scenario.run.seed, 0)))
+    records = simulate(scenario, replication_seed(scenario.run.seed, 0))
     model_seconds = time.perf_counter() - started
-    referrals = int(records.referrals["referral_day"].size)
+    referrals = records.referrals.simulated
 
     started = time.perf_counter()
     handled = bare_pipeline(scenario, scenario.run.seed)

@@ -45,7 +45,7 @@ import numpy as np
 import simpy
 
 from sim.experiment.kpis import compute_kpis
-from sim.model import Streams, replication_seed, simulate
+from sim.model import replication_seed, simulate
 from sim.stats import theory
 from sim.verify import exponential_hours, textbook_scenario
 
@@ -74,7 +74,7 @@ def run_model(days: float, seed: int) -> tuple[int, float]:
         replications=1,
         seed=seed,
     )
-    records = simulate(scenario, Streams(replication_seed(seed, 0)))
+    records = simulate(scenario, replication_seed(seed, 0))
     kpis = compute_kpis(records)
     return records.referrals.simulated, kpis["end_to_end_days_mean"]
 

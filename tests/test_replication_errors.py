@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.app import app
-from sim.experiment import runner
 from sim.experiment.failures import ReplicationError
+from sim.model import engine
 
 FAILING = 3
 
@@ -21,14 +21,14 @@ FAILING = 3
 @pytest.fixture
 def third_replication_fails(monkeypatch):
     """Replication 3 (whatever the run seed) divides by zero as it starts."""
-    real = runner.Streams
+    real = engine.Streams
 
     def streams(seed_sequence):
         if seed_sequence.spawn_key[-1:] == (FAILING,):
             return 1 / 0
         return real(seed_sequence)
 
-    monkeypatch.setattr(runner, "Streams", streams)
+    monkeypatch.setattr(engine, "Streams", streams)
 
 
 def test_failure_names_index_seed_and_scenario(small, third_replication_fails):

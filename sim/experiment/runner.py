@@ -18,7 +18,7 @@ from sim.experiment.failures import ReplicationError
 from sim.experiment.kpis import KpiSpec, case_table, compute_kpis, kpi_specs
 from sim.experiment.settings import RunSettings
 from sim.experiment.work_size import check_work_size
-from sim.model import Streams, replication_seed, simulate
+from sim.model import replication_seed, simulate
 from sim.scenario.schema import Scenario
 from sim.stats.summary import t_interval
 
@@ -50,9 +50,8 @@ def run_replication(task: ReplicationTask) -> ReplicationResult:
     """Simulate one replication and reduce it to KPIs (runs in a worker)."""
     started = time.perf_counter()
     try:
-        # the streams go with the model, unheld here: their blocks of drawn floats would
-        # outlive it and keep its freed memory from the system (sim.model.memory)
-        records = simulate(task.scenario, Streams(replication_seed(task.seed, task.index)))
+        seed = replication_seed(task.seed, task.index)
+        records = simulate(task.scenario, seed)  # frees the model before its records
         kpis = compute_kpis(records)
         cases = case_table(records) if task.case_log else None
     except Exception as exc:  # named with its index and seed, so it can be run alone

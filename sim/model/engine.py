@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import simpy
 
 from sim.model.allocator import Allocator
@@ -105,19 +106,19 @@ class Model:
         return self.finish().records()
 
 
-def simulate(scenario: Scenario, streams: Streams) -> ReplicationRecords:
-    """Run one replication of ``scenario`` with the given random streams. A large model is
-    freed, and its memory handed back, before its case table is built, and the closed rows'
-    memory after, so that neither adds to what the KPIs then need.
+def simulate(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationRecords:
+    """Run one replication of ``scenario`` from ``seed`` (its
+    :func:`~sim.model.streams.replication_seed`). A large model is freed, and its memory
+    handed back, before its case table is built, and the closed rows' memory after, so that
+    neither adds to what the KPIs then need.
 
-    Pass ``streams`` without keeping a reference to them (``simulate(sc, Streams(...))``):
-    they hold blocks of drawn numbers, which would outlive the model scattered through the
-    memory it frees and keep most of that memory from the system.
+    The random streams are made here and held by the model alone: their blocks of drawn
+    numbers, were they held elsewhere, would outlive the model scattered through the memory
+    it frees, and keep most of that memory from the system (one `sim run` of a 10-year
+    baseline kept 6 to 9 MB more once the model was freed, with the streams held by the
+    caller).
     """
-    model = Model(scenario, streams)
-    del streams  # the model's alone now
-    harvest = model.finish()
-    del model
+    harvest = Model(scenario, Streams(seed)).finish()
     release_memory(harvest.cases)
     records = harvest.records()
     release_memory(harvest.cases, collect=False)  # the rows were freed, not garbage

@@ -226,21 +226,20 @@ def test_closed_case_rows_keep_every_value_exactly(long_small):
         model.cases.closed.table(open_columns([]))
 
 
-def test_packed_cases_unpack_the_same_in_chunks(overloaded_small, monkeypatch):
-    """The columns of the cases still open are unpacked a chunk of packed cases at a time:
-    chunks of 7 give the columns one chunk gives."""
+def test_packed_cases_unpack_in_chunks_as_cases_would(overloaded_small, monkeypatch):
+    """The columns of the cases still open, the packed ones unpacked 7 at a time, are the
+    columns of the same cases as objects (each packed case made a ``Case`` again)."""
     model, _, _ = _swept_run(overloaded_small, sweep=True, monkeypatch=monkeypatch)
     objects = [c for c in model.cases.opened if c.is_open]
     packed = model.allocator.dormant_waiting()
     assert len(packed) > 3 * 7 and objects
-    whole = case_columns.still_open_columns(objects, packed)
     monkeypatch.setattr(case_columns, "_CHUNK", 7)
-    chunked = case_columns.still_open_columns(objects, packed)
-    assert whole.keys() == chunked.keys()
-    for name, column in whole.items():
-        assert column.dtype == chunked[name].dtype, name
-        assert np.array_equal(column, chunked[name], equal_nan=column.dtype.kind == "f"), name
-    assert whole["id"].size == len(objects) + len(packed)
+    columns = case_columns.still_open_columns(objects, packed)
+    expected = open_columns(objects + [d.as_case() for d in packed])
+    assert columns.keys() == expected.keys()
+    for name, column in expected.items():
+        assert column.dtype == columns[name].dtype, name
+        assert np.array_equal(column, columns[name], equal_nan=column.dtype.kind == "f"), name
 
 
 def test_a_requeued_packed_case_is_listed_once(overloaded_small):
@@ -250,7 +249,7 @@ def test_a_requeued_packed_case_is_listed_once(overloaded_small):
     before = model.allocator.dormant_waiting()
     assert len(before) > 20 and len({id(d) for d in before}) == len(before)
     moved = before[len(before) // 2]
-    moved.triaged_risk = max(0, moved.triaged_risk - 1) if moved.triaged_risk else 1
+    moved.triaged_risk = 0 if moved.triaged_risk else 1
     entries = len(model.allocator._waiting)
     model.allocator.reprioritise(moved)
     assert len(model.allocator._waiting) == entries + 1  # a second entry of the same case

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gc
 import platform
+import types
 import weakref
 
 import pytest
 
 import sim
-from sim.experiment import runner
 from sim.model import Model, Streams, case_columns, engine, memory, replication_seed
-from sim.model import harvest as harvest_module
+from sim.model.harvest import Harvest
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
@@ -42,19 +42,35 @@ def test_released_model_gives_the_same_records(small, monkeypatch):
     calls = []
     monkeypatch.setattr(memory, "COLLECT_AFTER_CASES", 0)
     monkeypatch.setattr(memory, "_malloc_trim", lambda: lambda pad: calls.append(pad) or 1)
-    released = engine.simulate(small, _streams(small))
+    released = engine.simulate(small, replication_seed(small.run.seed, 0))
     assert_same_records(released, kept)
     assert small.hazards.harm_per_day > 0 and kept.harm_events > 0  # the harm draws checked
     columns = len(case_columns.NUMERIC_COLUMNS)
     assert calls == [0] * (2 + columns), "handed back after the model, each column, the table"
 
 
-def _streams_alive_at_records(monkeypatch, run) -> list[bool]:
-    """Whether the streams made for ``run(make_streams)`` were still alive, after a full
-    collection, when the replication's records began (once the model was freed)."""
+def _floats_reachable(root: object) -> int:
+    """The float objects reachable from ``root`` through the objects it refers to (classes
+    and modules are not followed)."""
+    seen, todo, floats = set(), [root], 0
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType):
+            continue
+        seen.add(id(obj))
+        if obj.__class__ is float:
+            floats += 1
+        else:
+            todo.extend(gc.get_referents(obj))
+    return floats
+
+
+def test_simulate_holds_no_streams_once_the_model_is_freed(small, monkeypatch):
+    """The streams' blocks of drawn numbers would outlive the model, scattered through the
+    memory it frees: once the model is freed, nothing may hold them."""
     made: list[weakref.ref] = []
     alive = []
-    original = harvest_module.Harvest.records
+    original = Harvest.records
 
     def records(self):
         gc.collect()
@@ -66,35 +82,20 @@ def _streams_alive_at_records(monkeypatch, run) -> list[bool]:
         made.append(weakref.ref(new))
         return new
 
-    monkeypatch.setattr(harvest_module.Harvest, "records", records)
-    run(make_streams)
-    return alive
-
-
-def test_simulate_holds_no_streams_once_the_model_is_freed(small, monkeypatch):
-    """The streams' blocks of drawn numbers would outlive the model, scattered through the
-    memory it frees: once the model is freed, nothing may hold them (the caller passes
-    them without keeping them)."""
-    seed = replication_seed(small.run.seed, 0)
-    alive = _streams_alive_at_records(monkeypatch, lambda make: engine.simulate(small, make(seed)))
+    monkeypatch.setattr(Harvest, "records", records)
+    monkeypatch.setattr(engine, "Streams", make_streams)
+    engine.simulate(small, replication_seed(small.run.seed, 0))
     assert alive == [False], "the streams outlived the model"
 
 
-def test_a_replication_task_holds_no_streams_once_the_model_is_freed(small, monkeypatch):
-    """The runner hands its streams to the model without keeping them."""
-
-    def run(make):
-        monkeypatch.setattr(runner, "Streams", make)
-        return runner.run_replication(runner.ReplicationTask(small, small.run.seed, 0))
-
-    assert _streams_alive_at_records(monkeypatch, run) == [False], "the streams outlived the model"
-
-
-def test_the_harvest_holds_no_unpacked_row(small):
+def test_the_harvest_holds_no_float_of_the_model(small):
     """Closed rows still held as tuples would keep the model's float objects alive."""
-    harvest = Model(small, _streams(small)).finish()
-    assert len(harvest.closed) > 0
-    assert harvest.closed.unpacked == 0
+    model = Model(small, _streams(small))
+    model.env.run(until=small.end_day)
+    assert 0 < len(model.cases.closed) < case_columns._CHUNK  # rows still held as tuples
+    assert _floats_reachable(model.cases.closed) > 0
+    harvest = model.finish()
+    assert _floats_reachable(harvest.closed) == 0
 
 
 def test_small_runs_are_not_collected(monkeypatch):
