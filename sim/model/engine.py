@@ -35,7 +35,7 @@ from sim.model.pathway import Pathway
 from sim.model.records import ReplicationRecords
 from sim.model.servers import ServerPool
 from sim.model.streams import Streams
-from sim.model.triage_desk import TriageDesk
+from sim.model.triage_desk import DeskEnvironment, TriageDesk
 from sim.model.workforce import Workforce
 from sim.scenario.schema import Scenario
 
@@ -74,7 +74,7 @@ class Model:
         self.base_scenario = scenario
         self.scenario = scenario  # replaced by measures as they take effect
         self.streams = streams
-        self.env = simpy.Environment()
+        self.env = DeskEnvironment()
         self.warmup_day = scenario.run.warmup_days
         self.end_day = scenario.end_day
         self.risk_names = list(scenario.risk_levels)

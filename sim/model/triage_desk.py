@@ -4,29 +4,30 @@ Most referrals end at triage, and nothing else in the model happens between a re
 arrival and its triage decision that could change either: arrivals and the triage queue
 depend only on the scenario in force, which changes only at SimPy events (measures). So
 the desk keeps arrivals and triage services on its own small schedule (a heap of days)
-instead of SimPy's, and runs them in one go whenever SimPy would otherwise move past them:
-a single wake-up on SimPy's schedule, at the desk's next day, works through every desk
-event before SimPy's next event (SimPy's own go first on the same day, as they were
-scheduled first). Each runs with SimPy's clock set to its day, so the code it calls
+instead of SimPy's, and the model's environment (:class:`DeskEnvironment`) runs the two
+schedules merged by day: a desk event runs when it is due before SimPy's next event
+(SimPy's go first on the same day, as they were scheduled first). Each runs with SimPy's
+clock set to its day, so the code it calls
 (:meth:`~sim.model.pathway.Pathway.referral_arrives`, the triage decision, opening a case
 and allocating it) sees the same day, the same state and the same draws as when each was
-a SimPy event. That saves two SimPy events a referral, most of the events of a run.
+a SimPy event. That saves two SimPy events a referral, most of the events of a run, and a
+desk needs no event of its own on SimPy's schedule to wake it.
 
 Days are simulated days. This uses SimPy 4's schedule (``Environment._queue`` and
-``_now``), as :class:`~sim.model.officers.Officer` does for its wake-ups; simpy is pinned
+``_now``) and repeats the body of its ``Environment.step``, as
+:class:`~sim.model.officers.Officer` uses the schedule for its wake-ups; simpy is pinned
 below 5.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Callable, Generator
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import URGENT
 
 from sim.model.servers import StaffPool
 
@@ -37,17 +38,64 @@ Step = Generator[float, None, None]
 """An arrival stream: yields the days to wait until it runs again."""
 
 
+class DeskEnvironment(simpy.Environment):
+    """A SimPy environment whose :meth:`run` also runs a :class:`TriageDesk`'s events, each
+    when it is due before SimPy's next event. ``env.step()`` runs SimPy's next event only:
+    run the model with :meth:`run`."""
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self.desk: TriageDesk | None = None
+
+    def run(self, until: float | None = None) -> None:
+        """Run to day ``until`` (SimPy's and the desk's events before it; the clock then
+        reads ``until``), or, with ``None``, until neither has an event left."""
+        desk = self.desk
+        if desk is None:
+            super().run(until)
+            return
+        stop = None
+        if until is not None:
+            if isinstance(until, simpy.Event):
+                raise TypeError("run(until=...): a day, not an event, with a triage desk")
+            at = float(until)
+            if at <= self._now:
+                raise ValueError(f"until (={at}) must be greater than the current simulation time")
+            stop = simpy.Event(self)  # as SimPy's run: an urgent event at the day
+            stop._ok, stop._value = True, None
+            self.schedule(stop, URGENT, at - self._now)
+        queue, due, desk_step = self._queue, desk._due, desk._step
+        while True:
+            if due and (not queue or due[0][0] < queue[0][0]):  # SimPy's of the day first
+                desk_step()
+                continue
+            if not queue:
+                return
+            self._now, _, _, event = heapq.heappop(queue)
+            if event is stop:
+                return
+            # the body of simpy's Environment.step
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+
+
 class TriageDesk(StaffPool):
     """The arrival streams and the triage staff (a pool of ``capacity`` servers with a
     priority queue: lower priority values first, then arrival order; non-preemptive),
     scheduled off SimPy's schedule."""
 
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+    def __init__(self, env: DeskEnvironment, capacity: int) -> None:
+        if not isinstance(env, DeskEnvironment) or env.desk is not None:
+            raise TypeError("a triage desk needs a DeskEnvironment of its own")
         super().__init__(env, capacity)
         self._due: list[tuple[float, int, Any]] = []  # (day, order, stream or job)
         self._due_order = count()
-        self._wake: simpy.Event | None = None
-        self._wake_day = math.inf
+        env.desk = self
 
     def submit(
         self, priority: float, service_days: float, referral: Referral,
@@ -58,17 +106,13 @@ class TriageDesk(StaffPool):
         self._start_waiting()
 
     def _start_waiting(self) -> None:
-        """Start waiting referrals on free staff (after a submission, a service's end, a
-        change of staff or a new stream) and make sure a wake-up is on SimPy's schedule at
-        the desk's next day. While the desk runs, its wake-up day is minus infinity: it
-        schedules one when it stops."""
+        """Start waiting referrals on free staff (after a submission, a service's end or a
+        change of staff): each service's end goes on the desk's schedule."""
         queue, due, now = self._queue, self._due, self.env._now
         while queue and self.busy < self._capacity:
             job = heapq.heappop(queue)
             self.busy += 1
             heapq.heappush(due, (now + job[2], next(self._due_order), job))
-        if due and due[0][0] < self._wake_day:
-            self._schedule_wake(due[0][0])
 
     # the arrival streams ------------------------------------------------------------------
     def start(self, stream: Step) -> None:
@@ -79,39 +123,21 @@ class TriageDesk(StaffPool):
         except StopIteration:
             return
         heapq.heappush(self._due, (self.env._now + wait, next(self._due_order), stream))
-        self._start_waiting()  # wakes the desk for the stream's next step
 
     # running the desk's events --------------------------------------------------------
-    def _schedule_wake(self, day: float) -> None:
-        env = self.env
-        wake = simpy.Event(env)
-        wake._ok, wake._value = True, None
-        wake.callbacks.append(self._run)
-        heapq.heappush(env._queue, (day, NORMAL, next(env._eid), wake))
-        self._wake, self._wake_day = wake, day
-
-    def _run(self, wake: simpy.Event) -> None:
-        """Work through the desk's events due before SimPy's next event."""
-        if wake is not self._wake:  # superseded by an earlier wake-up
-            return
-        self._wake, self._wake_day = None, -math.inf
-        env, due, schedule = self.env, self._due, self.env._queue
-        while due:
-            day = due[0][0]
-            if schedule and schedule[0][0] <= day:  # SimPy's events of the day go first
-                break
-            _, _, what = heapq.heappop(due)
-            env._now = day
-            if what.__class__ is tuple:  # a triage service ended
-                self.busy -= 1
-                what[4](what[3])
-                self._start_waiting()
-            else:
-                try:
-                    wait = next(what)
-                except StopIteration:
-                    continue
-                heapq.heappush(due, (day + wait, next(self._due_order), what))
-        self._wake_day = math.inf
-        if due:
-            self._schedule_wake(due[0][0])
+    def _step(self) -> None:
+        """Run the desk's next event (:class:`DeskEnvironment` calls it when it is due
+        before SimPy's next event), with the clock at its day."""
+        due = self._due
+        day, _, what = heapq.heappop(due)
+        self.env._now = day
+        if what.__class__ is tuple:  # a triage service ended
+            self.busy -= 1
+            what[4](what[3])
+            self._start_waiting()
+        else:
+            try:
+                wait = next(what)
+            except StopIteration:
+                return
+            heapq.heappush(due, (day + wait, next(self._due_order), what))

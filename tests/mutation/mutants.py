@@ -70,17 +70,16 @@ MUTANTS = [
     Mutant(
         "desk-before-same-day-events",
         "triage_desk.py",
-        "if schedule and schedule[0][0] <= day:  # SimPy's events of the day go first",
-        "if schedule and schedule[0][0] < day:",
+        "if due and (not queue or due[0][0] < queue[0][0]):  # SimPy's of the day first",
+        "if due and (not queue or due[0][0] <= queue[0][0]):",
         "order: an arrival window ending on a measure's day runs before the measure",
     ),
     Mutant(
-        "desk-not-woken-by-new-staff",
+        "desk-frees-staff-idle",
         "triage_desk.py",
-        "        if due and due[0][0] < self._wake_day:\n"
-        "            self._schedule_wake(due[0][0])\n\n    # the arrival",
-        "\n    # the arrival",
-        "services started (new referrals, new staff) end only at the desk's next wake-up",
+        "            what[4](what[3])\n            self._start_waiting()\n",
+        "            what[4](what[3])\n",
+        "order: a referral waiting for triage staff is not started when a service ends",
     ),
     Mutant(
         "no-work-sessions",

@@ -15,7 +15,7 @@ import pytest
 import simpy
 
 from sim.model.servers import ServerPool
-from sim.model.triage_desk import TriageDesk
+from sim.model.triage_desk import DeskEnvironment, TriageDesk
 
 
 class DeskPool(TriageDesk):
@@ -60,7 +60,7 @@ def submit(pool: ServerPool | DeskPool, log: Log, name: str, priority: float, da
 
 def test_lower_priority_value_first_then_arrival_order(pool_type) -> None:
     """One server: A starts at once; the rest go by (priority, arrival order)."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     for name, priority in (("A", 1), ("B", 2), ("C", 0), ("D", 1), ("E", 0), ("F", 2)):
@@ -71,7 +71,7 @@ def test_lower_priority_value_first_then_arrival_order(pool_type) -> None:
 
 
 def test_float_priorities_and_ties_keep_arrival_order(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     submit(pool, log, "first", 0.0, 1.0)
@@ -83,7 +83,7 @@ def test_float_priorities_and_ties_keep_arrival_order(pool_type) -> None:
 
 def test_service_is_not_preempted_by_a_more_urgent_job(pool_type) -> None:
     """A priority-0 job arriving while a priority-5 job is served waits for it to end."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     submit(pool, log, "slow", 5, 3.0)
@@ -98,7 +98,7 @@ def test_service_is_not_preempted_by_a_more_urgent_job(pool_type) -> None:
 
 def test_capacity_servers_work_at_once(pool_type) -> None:
     """Two servers: the first two jobs start at 0, the third when one of them ends."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 2)
     log = Log(env)
     submit(pool, log, "a", 0, 2.0)
@@ -117,7 +117,7 @@ def test_capacity_servers_work_at_once(pool_type) -> None:
 
 def test_never_more_than_capacity_jobs_in_service(pool_type) -> None:
     """Ten jobs of 1 day on three servers: at most three overlap at any time."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 3)
     log = Log(env)
     for i in range(10):
@@ -131,7 +131,7 @@ def test_never_more_than_capacity_jobs_in_service(pool_type) -> None:
 
 
 def test_capacity_increase_starts_waiting_jobs_at_once(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     for name in ("a", "b", "c", "d"):
@@ -148,7 +148,7 @@ def test_capacity_increase_starts_waiting_jobs_at_once(pool_type) -> None:
 def test_capacity_decrease_lets_service_finish_and_starts_nothing_until_below(pool_type) -> None:
     """Three in service when capacity drops to 1: all three finish; the next job starts
     only when none is left in service."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 3)
     log = Log(env)
     submit(pool, log, "a", 0, 2.0)
@@ -167,7 +167,7 @@ def test_capacity_decrease_lets_service_finish_and_starts_nothing_until_below(po
 
 
 def test_capacity_zero_holds_jobs_until_raised(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 0)
     log = Log(env)
     submit(pool, log, "a", 1, 1.0)
@@ -181,7 +181,7 @@ def test_capacity_zero_holds_jobs_until_raised(pool_type) -> None:
 
 
 def test_set_capacity_to_zero_holds_later_jobs(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 2)
     log = Log(env)
     submit(pool, log, "a", 0, 1.0)
@@ -193,7 +193,7 @@ def test_set_capacity_to_zero_holds_later_jobs(pool_type) -> None:
 
 
 def test_queue_length_counts_waiting_jobs_only(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 2)
     log = Log(env)
     assert pool.queue_length == 0
@@ -207,7 +207,7 @@ def test_queue_length_counts_waiting_jobs_only(pool_type) -> None:
 
 
 def test_serve_returns_an_event_that_succeeds_at_service_end() -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = ServerPool(env, 1)
     ends: dict[str, float] = {}
 
@@ -226,7 +226,7 @@ def test_serve_returns_an_event_that_succeeds_at_service_end() -> None:
 
 
 def test_serve_event_is_pending_until_service_ends() -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = ServerPool(env, 1)
     event = pool.serve(0, 2.5)
     env.run(until=2.4)
@@ -237,7 +237,7 @@ def test_serve_event_is_pending_until_service_ends() -> None:
 
 
 def test_zero_service_time_ends_at_once(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     env.run(until=3.0)
@@ -250,7 +250,7 @@ def test_zero_service_time_ends_at_once(pool_type) -> None:
 def test_job_submitted_from_a_callback_still_waits_its_turn(pool_type) -> None:
     """A job queued by a finishing job's callback does not jump ahead of waiting jobs
     with a lower priority value."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 1)
     log = Log(env)
     first_done = log.job("first", 1.0)
@@ -267,14 +267,14 @@ def test_job_submitted_from_a_callback_still_waits_its_turn(pool_type) -> None:
 
 
 def test_negative_capacity_is_refused(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     with pytest.raises(ValueError, match="capacity"):
         pool_type(env, -1)
     assert pool_type(env, 0).capacity == 0
 
 
 def test_set_capacity_clamps_below_zero(pool_type) -> None:
-    env = simpy.Environment()
+    env = DeskEnvironment()
     pool = pool_type(env, 2)
     pool.set_capacity(-3)
     assert pool.capacity == 0

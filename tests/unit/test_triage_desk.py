@@ -12,7 +12,7 @@ import simpy
 import sim
 from sim.model import Model, Streams, engine, replication_seed
 from sim.model.servers import ServerPool
-from sim.model.triage_desk import TriageDesk
+from sim.model.triage_desk import DeskEnvironment, TriageDesk
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
@@ -72,7 +72,7 @@ def test_the_desk_gives_the_records_of_simpy_events(name, changes, replication, 
 def test_simpy_events_of_the_same_day_go_first():
     """A SimPy event on the day of a desk event is seen before it; one the desk's event
     schedules for its own day comes before the desk's next event of that day."""
-    env = simpy.Environment()
+    env = DeskEnvironment()
     desk = TriageDesk(env, capacity=1)
     seen = []
     env.timeout(2.0).callbacks.append(lambda _ev: seen.append(("simpy", env.now)))
@@ -99,10 +99,10 @@ def test_simpy_events_of_the_same_day_go_first():
     ]
 
 
-def test_a_capacity_change_wakes_the_desk_earlier():
+def test_new_staff_start_waiting_referrals_at_once():
     """Referrals waiting for staff start when staff arrive, and end on time, although the
-    desk's next wake-up was later."""
-    env = simpy.Environment()
+    desk's next event was much later."""
+    env = DeskEnvironment()
     desk = TriageDesk(env, capacity=0)
     ends = []
 
@@ -118,3 +118,66 @@ def test_a_capacity_change_wakes_the_desk_earlier():
         env.timeout(day).callbacks.append(lambda _ev: ended_by.update({env.now: list(ends)}))
     env.run()
     assert ended_by == {6.5: [("a", 6.0)], 7.5: [("a", 6.0), ("b", 7.0)]}
+
+
+def _ticks(env: DeskEnvironment, desk: TriageDesk, seen: list) -> None:
+    """A desk stream and a SimPy process that note the day each whole day, 0 to 5."""
+
+    def stream():
+        for _ in range(6):
+            seen.append(("desk", env.now))
+            yield 1.0
+
+    def process():
+        for _ in range(6):
+            seen.append(("simpy", env.now))
+            yield env.timeout(1.0)
+
+    env.process(process())
+    desk.start(stream())
+
+
+def test_run_until_a_day_stops_before_that_days_events():
+    """As SimPy's ``run(until=day)``: the clock reads the day, and neither schedule's
+    events of that day have run; a second call goes on from there, as one call would."""
+    env, seen = DeskEnvironment(), []
+    _ticks(env, TriageDesk(env, capacity=1), seen)
+    env.run(until=2.0)
+    assert env.now == 2.0
+    assert seen == [("desk", 0.0), ("simpy", 0.0), ("simpy", 1.0), ("desk", 1.0)]
+    env.run(until=3.5)
+    env.run()
+    whole, seen_once = DeskEnvironment(), []
+    _ticks(whole, TriageDesk(whole, capacity=1), seen_once)
+    whole.run()
+    assert seen == seen_once
+    assert seen_once[-2:] == [("simpy", 5.0), ("desk", 5.0)]  # SimPy's of the day first
+
+
+def test_run_refuses_a_day_not_ahead_or_an_event():
+    env = DeskEnvironment()
+    TriageDesk(env, capacity=1)
+    env.run(until=1.0)
+    with pytest.raises(ValueError, match="until"):
+        env.run(until=1.0)
+    with pytest.raises(TypeError, match="a day, not an event"):
+        env.run(until=env.timeout(1.0))
+
+
+def test_a_failed_event_raises_from_run():
+    """An event that fails with nobody waiting on it stops the run with its error, as in
+    SimPy."""
+    env = DeskEnvironment()
+    TriageDesk(env, capacity=1)
+    env.event().fail(RuntimeError("broken"))
+    with pytest.raises(RuntimeError, match="broken"):
+        env.run(until=1.0)
+
+
+def test_a_desk_needs_a_desk_environment_of_its_own():
+    with pytest.raises(TypeError, match="DeskEnvironment"):
+        TriageDesk(simpy.Environment(), capacity=1)
+    env = DeskEnvironment()
+    TriageDesk(env, capacity=1)
+    with pytest.raises(TypeError, match="of its own"):
+        TriageDesk(env, capacity=1)

@@ -15,12 +15,8 @@ from tests.records import assert_same_records
 def _run(scenario, plan_ahead: bool, monkeypatch) -> tuple[sim.model.ReplicationRecords, int]:
     monkeypatch.setattr(Officer, "plan_ahead", plan_ahead)
     model = Model(scenario, Streams(replication_seed(scenario.run.seed, 0)))
-    steps = 0
-    env = model.env
-    while env.peek() <= model.end_day:
-        env.step()
-        steps += 1
-    return model.run(), steps
+    records = model.run()
+    return records, next(model.env._eid)  # the SimPy events scheduled
 
 
 @pytest.mark.parametrize(
