@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sim.model.case import Case, Referral
 from sim.model.enums import Chunk, Stage
 from sim.model.officers import Officer
-from sim.model.warrants import warrant_pipeline
+from sim.model.warrants import Warrant
 from sim.units import HOURS_PER_DAY
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class Pathway:
             case.safeguarding_day = model.env.now
         if chunk is Chunk.APPLICATION:
             model.cases.set_stage(case, Stage.WARRANT)
-            model.env.process(warrant_pipeline(model, case))
+            Warrant(model, case)
         elif chunk is Chunk.INVESTIGATION:
             self._investigated(case, officer)
         else:

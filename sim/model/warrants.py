@@ -1,16 +1,26 @@
 """A case's search warrant, from the officer's application back to the officer.
 
-One SimPy process per warrant, read top to bottom: supervisor authorisation (a queue of
-supervisors, highest risk first) → the magistrate's delay → execution (a queue for a team)
-→ digital forensics when devices are seized (a queue for an examiner) → the case returns
-to its officer for the investigation. The warrant counts as granted when the magistrate
-grants it; evidence is secured when it is executed. Parameters are read at each step, so a
-measure that changes them part-way applies to the steps still to come.
+The steps, in order: supervisor authorisation (a queue of supervisors, highest risk
+first) → the magistrate's delay → execution (a queue for a team) → digital forensics when
+devices are seized (a queue for an examiner) → the case returns to its officer for the
+investigation. The warrant counts as granted when the magistrate grants it; evidence is
+secured when it is executed. Parameters are read at each step, so a measure that changes
+them part-way applies to the steps still to come.
+
+A :class:`Warrant` runs each step as a callback of the event that ends the step before,
+not as a SimPy process: thousands of warrants can be in progress at once (7,269 at the end
+of a 10-year baseline), and a process holds a generator, its frame and its own events for
+each. The events, their days and their order on SimPy's schedule are those of the process
+it replaces (started by an urgent event, as SimPy starts a process), so the draws and the
+records are the same to the bit. Days are simulated days.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import simpy
+from simpy.events import URGENT
 
 from sim.model.case import Case
 
@@ -18,24 +28,50 @@ if TYPE_CHECKING:
     from sim.model.engine import Model
 
 
-def warrant_pipeline(model: Model, case: Case):
-    """SimPy process: the warrant of ``case`` (its application is done)."""
-    env, pools = model.env, model.pools
-    rng = model.streams["warrants"]
-    w = model.scenario.warrants
-    authorisation_days = w.authorisation_hours.sample(rng) / w.supervisor_hours_per_day
-    yield pools.supervisors.serve(case.triaged_risk, authorisation_days)
+class Warrant:
+    """The warrant of ``case`` (its application is done), from now until the case goes
+    back to its officer; nothing need hold it: the events of its steps do."""
 
-    yield env.timeout(model.scenario.warrants.court_days.sample(rng))
-    case.warrant_granted_day = env.now
+    __slots__ = ("model", "case")
 
-    execution_days = model.scenario.warrants.execution_days.sample(rng)
-    yield pools.execution_teams.serve(case.triaged_risk, execution_days)
-    case.warrant_executed_day = env.now
-    model.pathway.secure_evidence(case)
+    def __init__(self, model: Model, case: Case) -> None:
+        self.model, self.case = model, case
+        start = simpy.Event(model.env)
+        start._ok, start._value = True, None
+        start.callbacks.append(self._authorise)
+        model.env.schedule(start, URGENT)
 
-    if case.seizes_devices:
-        forensics_days = model.scenario.warrants.forensics_days.sample(model.streams["forensics"])
-        yield pools.examiners.serve(case.triaged_risk, forensics_days)
-        case.forensics_done_day = env.now
-    model.pathway.continue_case(case)
+    def _authorise(self, _event: simpy.Event) -> None:
+        model = self.model
+        w = model.scenario.warrants
+        days = w.authorisation_hours.sample(model.streams["warrants"]) / w.supervisor_hours_per_day
+        done = model.pools.supervisors.serve(self.case.triaged_risk, days)
+        done.callbacks.append(self._to_court)
+
+    def _to_court(self, _event: simpy.Event) -> None:
+        model = self.model
+        days = model.scenario.warrants.court_days.sample(model.streams["warrants"])
+        model.env.timeout(days).callbacks.append(self._granted)
+
+    def _granted(self, _event: simpy.Event) -> None:
+        model, case = self.model, self.case
+        case.warrant_granted_day = model.env.now
+        days = model.scenario.warrants.execution_days.sample(model.streams["warrants"])
+        done = model.pools.execution_teams.serve(case.triaged_risk, days)
+        done.callbacks.append(self._executed)
+
+    def _executed(self, _event: simpy.Event) -> None:
+        model, case = self.model, self.case
+        case.warrant_executed_day = model.env.now
+        model.pathway.secure_evidence(case)
+        if not case.seizes_devices:
+            model.pathway.continue_case(case)
+            return
+        days = model.scenario.warrants.forensics_days.sample(model.streams["forensics"])
+        done = model.pools.examiners.serve(case.triaged_risk, days)
+        done.callbacks.append(self._examined)
+
+    def _examined(self, _event: simpy.Event) -> None:
+        model, case = self.model, self.case
+        case.forensics_done_day = model.env.now
+        model.pathway.continue_case(case)
