@@ -1,4 +1,4 @@
-"""An investigating officer: a SimPy process working through the cases they hold.
+"""An investigating officer, working through the cases they hold.
 
 An officer holds up to ``caseload_cap`` cases. Each case needs chunks of officer work
 (:class:`~sim.model.enums.Chunk`); the officer works one chunk at a time, highest-risk case
@@ -10,12 +10,18 @@ the officer stops after that many hours and picks the highest-priority work agai
 
 When nothing held outranks the case being worked, the officer would pick it again at every
 session's end, so the sessions of the chunk are planned ahead as one stretch
-(:class:`_Stretch`) and the officer's process wakes once, at the end of the last, instead of
-once a session. Whatever could change the choice or the pace (new work given, the officer
+(:class:`_Stretch`) and the officer wakes once, at the end of the last, instead of once a
+session. Whatever could change the choice or the pace (new work given, the officer
 leaving, changing group or starting or ending a course, a measure, a case re-graded) cuts
 the stretch short at the end of the session in progress (:meth:`Officer.cut`). The
 sessions' ends, the hours left, the queue's order numbers and the work recorded are the
 same as one session at a time, to the bit.
+
+The officer's work runs as callbacks of the events it waits for (the start, a wake-up
+when idle, the end of a stretch, a cut), not as a SimPy process: each event keeps the day
+and the place on SimPy's schedule it had as a process's (a start or a cut is an urgent
+event now: :func:`~sim.model.schedule.call_urgently`), so the records are the same to the
+bit, without a generator resumed at each event or an exception raised into it at each cut.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from simpy.events import NORMAL
 
 from sim.model.case import Case
 from sim.model.enums import Chunk, Group
+from sim.model.schedule import call_urgently
 from sim.scenario.schema import OfficerGroup
 
 if TYPE_CHECKING:
@@ -56,11 +63,12 @@ class Officer:
         self.version = 0  # bumped whenever the allocator re-files the officer
         self._ready: list[tuple[int, int, float, int, Case, Chunk]] = []
         self._order = count()
-        self._wakeup: simpy.Event | None = None
+        self._wakeup: simpy.Event | None = None  # while idle: the event that wakes them
+        self._wake: _WakeAt | None = None  # while working: the end of the stretch
         self.working_on: Case | None = None
         self.session_start = 0.0  # day the session in progress started
         self._stretch: _Stretch | None = None  # the sessions planned ahead, while working
-        self.process = model.env.process(self._work())
+        call_urgently(model.env, self._started)  # as SimPy starts a process
 
     @property
     def trained(self) -> bool:
@@ -132,15 +140,19 @@ class Officer:
             self._wakeup.succeed()
         return returned
 
-    def _work(self):
-        model = self.model
-        env, ready = model.env, self._ready
+    # the officer's work, run by the events it waits for ----------------------------------
+    def _started(self, _event: simpy.Event) -> None:
+        self._work()
+
+    def _work(self) -> None:
+        """Work through the queue until the officer must wait: for new work (idle), or for
+        the end of a stretch of sessions. Runs when the officer starts and after each."""
+        env, ready = self.model.env, self._ready
         while self.active:
             if not ready:
-                self._wakeup = env.event()
-                yield self._wakeup
-                self._wakeup = None
-                continue
+                wakeup = self._wakeup = simpy.Event(env)
+                wakeup.callbacks.append(self._woken)
+                return
             entry = heapq.heappop(ready)
             case, chunk = entry[4], entry[5]
             left = case.chunk_hours_left
@@ -150,30 +162,49 @@ class Officer:
             self.working_on = case
             if left > 0:
                 stretch = self._stretch = self._plan(case, chunk, left)
-                while True:
-                    try:
-                        yield _WakeAt(env, stretch.ends[stretch.last])
-                        break
-                    except simpy.Interrupt:  # cut short: wait for the session in progress
-                        continue
-                self._stretch = None
-                self._settle(stretch, stretch.last)
-                hours = stretch.hours[stretch.last]
-            else:
-                hours = left
-            self.working_on = None
-            if self.group is Group.TRAINED:  # only detectives' time is counted
-                model.workforce.record_work(self, self.session_start, env.now)
-            case.chunk_hours_left -= hours
-            if case.chunk_hours_left > _DONE:
-                if self.active and case in self.held:
-                    # a work session ended: back in the queue, so higher-priority work goes first
-                    self.give(case, chunk)
-                else:  # the officer left mid-chunk: the next officer does the rest
-                    model.pathway.continue_case(case)
-                continue
-            case.chunk_hours_left = float("nan")
-            model.pathway.chunk_done(case, chunk, self)
+                self._wait_until(stretch.ends[stretch.last])
+                return
+            self._session_over(case, chunk, left)
+
+    def _woken(self, _event: simpy.Event) -> None:
+        self._wakeup = None
+        self._work()
+
+    def _wait_until(self, day: float) -> None:
+        wake = self._wake = _WakeAt(self.model.env, day)
+        wake.callbacks.append(self._stretch_ended)
+
+    def _stretch_ended(self, _event: simpy.Event) -> None:
+        stretch = self._stretch
+        self._stretch = self._wake = None
+        self._settle(stretch, stretch.last)
+        self._session_over(stretch.case, stretch.chunk, stretch.hours[stretch.last])
+        self._work()
+
+    def _session_over(self, case: Case, chunk: Chunk, hours: float) -> None:
+        """A session of ``hours`` on ``chunk`` of ``case`` ends now: book it and move the
+        case on (back in the queue, to the next officer, or to its next chunk)."""
+        model = self.model
+        self.working_on = None
+        if self.group is Group.TRAINED:  # only detectives' time is counted
+            model.workforce.record_work(self, self.session_start, model.env.now)
+        case.chunk_hours_left -= hours
+        if case.chunk_hours_left > _DONE:
+            if self.active and case in self.held:
+                # a work session ended: back in the queue, so higher-priority work goes first
+                self.give(case, chunk)
+            else:  # the officer left mid-chunk: the next officer does the rest
+                model.pathway.continue_case(case)
+            return
+        case.chunk_hours_left = float("nan")
+        model.pathway.chunk_done(case, chunk, self)
+
+    def _cut_short(self, _event: simpy.Event) -> None:
+        """The stretch was cut (:meth:`cut`): wake at the end of its new last session
+        instead, as an interrupted process would wait again."""
+        self._wake.callbacks.remove(self._stretch_ended)
+        stretch = self._stretch
+        self._wait_until(stretch.ends[stretch.last])
 
     def _plan(self, case: Case, chunk: Chunk, left: float) -> _Stretch:
         """The sessions of ``left`` hours on ``chunk`` from now: one, or, when nothing in
@@ -195,7 +226,7 @@ class Officer:
             ends.append(day)
             left = left - hours
             if session is None or not alone or not left > _DONE:
-                return _Stretch(case, key, hours_each, ends)
+                return _Stretch(case, chunk, key, hours_each, ends)
 
     def _settle(self, stretch: _Stretch, upto: int) -> None:
         """Book the sessions of ``stretch`` before session ``upto`` that are not yet booked,
@@ -228,7 +259,7 @@ class Officer:
         stretch = self._stretch
         if stretch is not None and stretch.done < stretch.last:
             stretch.last = stretch.done
-            self.process.interrupt()
+            call_urgently(self.model.env, self._cut_short)  # as SimPy interrupts a process
 
     def set_group(self, group: Group) -> None:
         """Change group (a trainee qualifies): the sessions before count in the old one."""
@@ -248,14 +279,16 @@ def _priority(case: Case, chunk: Chunk) -> tuple[int, int, float]:
 
 
 class _Stretch:
-    """Sessions of work on one chunk planned ahead: ``hours`` of each and the day it ends;
-    ``done`` sessions are booked; the officer wakes at the end of session ``last``. ``key``
-    is the case's priority in the queue (risk, chunk, referral day)."""
+    """Sessions of work on ``chunk`` of ``case`` planned ahead: ``hours`` of each and the
+    day it ends; ``done`` sessions are booked; the officer wakes at the end of session
+    ``last``. ``key`` is the case's priority in the queue (risk, chunk, referral day)."""
 
-    __slots__ = ("case", "key", "hours", "ends", "done", "last")
+    __slots__ = ("case", "chunk", "key", "hours", "ends", "done", "last")
 
-    def __init__(self, case: Case, key: tuple, hours: list[float], ends: list[float]) -> None:
-        self.case, self.key, self.hours, self.ends = case, key, hours, ends
+    def __init__(
+        self, case: Case, chunk: Chunk, key: tuple, hours: list[float], ends: list[float]
+    ) -> None:
+        self.case, self.chunk, self.key, self.hours, self.ends = case, chunk, key, hours, ends
         self.done = 0
         self.last = len(ends) - 1
 

@@ -11,8 +11,9 @@ A :class:`Warrant` runs each step as a callback of the event that ends the step 
 not as a SimPy process: thousands of warrants can be in progress at once (7,269 at the end
 of a 10-year baseline), and a process holds a generator, its frame and its own events for
 each. The events, their days and their order on SimPy's schedule are those of the process
-it replaces (started by an urgent event, as SimPy starts a process), so the draws and the
-records are the same to the bit. Days are simulated days.
+it replaces (started by an urgent event, as SimPy starts a process:
+:func:`~sim.model.schedule.call_urgently`), so the draws and the records are the same to
+the bit. Days are simulated days.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import simpy
-from simpy.events import URGENT
 
 from sim.model.case import Case
+from sim.model.schedule import call_urgently
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -36,10 +37,7 @@ class Warrant:
 
     def __init__(self, model: Model, case: Case) -> None:
         self.model, self.case = model, case
-        start = simpy.Event(model.env)
-        start._ok, start._value = True, None
-        start.callbacks.append(self._authorise)
-        model.env.schedule(start, URGENT)
+        call_urgently(model.env, self._authorise)  # as SimPy starts a process
 
     def _authorise(self, _event: simpy.Event) -> None:
         model = self.model

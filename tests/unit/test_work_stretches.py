@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 import simpy
 
@@ -50,3 +52,21 @@ def test_a_wake_up_comes_exactly_on_its_day():
         event.callbacks.append(lambda _ev, label=label: seen.append((label, env.now)))
     env.run()
     assert seen == [("now", now), ("wake", day), ("later", 123.456789)]
+
+
+def _processes_alive(scenario) -> int:
+    model = Model(scenario, Streams(replication_seed(scenario.run.seed, 0)))
+    model.env.run(until=50.0)
+    gc.collect()
+    live = [o for o in gc.get_objects() if isinstance(o, simpy.Process) and o.env is model.env]
+    return sum(p.is_alive for p in live)
+
+
+def test_an_officer_is_no_simpy_process():
+    """Officers run as callbacks of the events they wait for: doubling the officers leaves
+    the number of SimPy processes alive unchanged."""
+    scenario = sim.load_scenario(DATA / "regression.yaml")
+    doubled = sim.with_changes(
+        scenario, {"officers.trained.count": 20, "officers.untrained.count": 8}
+    )
+    assert _processes_alive(doubled) == _processes_alive(scenario)
