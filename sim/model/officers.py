@@ -68,7 +68,7 @@ class Officer:
         self.working_on: Case | None = None
         self.session_start = 0.0  # day the session in progress started
         self._stretch: _Stretch | None = None  # the sessions planned ahead, while working
-        call_urgently(model.env, self._started)  # as SimPy starts a process
+        call_urgently(model.env, self._woken)  # as SimPy starts a process
 
     @property
     def trained(self) -> bool:
@@ -141,9 +141,6 @@ class Officer:
         return returned
 
     # the officer's work, run by the events it waits for ----------------------------------
-    def _started(self, _event: simpy.Event) -> None:
-        self._work()
-
     def _work(self) -> None:
         """Work through the queue until the officer must wait: for new work (idle), or for
         the end of a stretch of sessions. Runs when the officer starts and after each."""
@@ -167,6 +164,7 @@ class Officer:
             self._session_over(case, chunk, left)
 
     def _woken(self, _event: simpy.Event) -> None:
+        """The officer starts, or is woken while idle."""
         self._wakeup = None
         self._work()
 

@@ -14,8 +14,7 @@ a SimPy event. That saves two SimPy events a referral, most of the events of a r
 desk needs no event of its own on SimPy's schedule to wake it.
 
 Days are simulated days. This uses SimPy 4's schedule (``Environment._queue`` and
-``_now``) and repeats the body of its ``Environment.step``, as
-:class:`~sim.model.officers.Officer` uses the schedule for its wake-ups; simpy is pinned
+``_now``), as :class:`~sim.model.officers.Officer` does for its wake-ups; simpy is pinned
 below 5.
 """
 
@@ -64,24 +63,17 @@ class DeskEnvironment(simpy.Environment):
             stop = simpy.Event(self)  # as SimPy's run: an urgent event at the day
             stop._ok, stop._value = True, None
             self.schedule(stop, URGENT, at - self._now)
-        queue, due, desk_step = self._queue, desk._due, desk._step
+        queue, due, desk_step, step = self._queue, desk._due, desk._step, self.step
         while True:
             if due and (not queue or due[0][0] < queue[0][0]):  # SimPy's of the day first
                 desk_step()
-                continue
-            if not queue:
+            elif not queue:
                 return
-            self._now, _, _, event = heapq.heappop(queue)
-            if event is stop:
+            elif queue[0][3] is stop:
+                self._now = heapq.heappop(queue)[0]
                 return
-            # the body of simpy's Environment.step
-            callbacks, event.callbacks = event.callbacks, None
-            for callback in callbacks:
-                callback(event)
-            if not event._ok and not hasattr(event, "_defused"):
-                exc = type(event._value)(*event._value.args)
-                exc.__cause__ = event._value
-                raise exc
+            else:
+                step()
 
 
 class TriageDesk(StaffPool):

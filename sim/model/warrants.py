@@ -18,6 +18,7 @@ the bit. Days are simulated days.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import simpy
@@ -27,6 +28,7 @@ from sim.model.schedule import call_urgently
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
+    from sim.model.servers import ServerPool
 
 
 class Warrant:
@@ -43,8 +45,7 @@ class Warrant:
         model = self.model
         w = model.scenario.warrants
         days = w.authorisation_hours.sample(model.streams["warrants"]) / w.supervisor_hours_per_day
-        done = model.pools.supervisors.serve(self.case.triaged_risk, days)
-        done.callbacks.append(self._to_court)
+        self._queue(model.pools.supervisors, days, then=self._to_court)
 
     def _to_court(self, _event: simpy.Event) -> None:
         model = self.model
@@ -55,8 +56,7 @@ class Warrant:
         model, case = self.model, self.case
         case.warrant_granted_day = model.env.now
         days = model.scenario.warrants.execution_days.sample(model.streams["warrants"])
-        done = model.pools.execution_teams.serve(case.triaged_risk, days)
-        done.callbacks.append(self._executed)
+        self._queue(model.pools.execution_teams, days, then=self._executed)
 
     def _executed(self, _event: simpy.Event) -> None:
         model, case = self.model, self.case
@@ -66,8 +66,13 @@ class Warrant:
             model.pathway.continue_case(case)
             return
         days = model.scenario.warrants.forensics_days.sample(model.streams["forensics"])
-        done = model.pools.examiners.serve(case.triaged_risk, days)
-        done.callbacks.append(self._examined)
+        self._queue(model.pools.examiners, days, then=self._examined)
+
+    def _queue(self, pool: ServerPool, days: float, then: Callable[[simpy.Event], None]) -> None:
+        """Queue the case at ``pool`` (by its triaged risk) for ``days`` of service; ``then``
+        runs from the event the pool succeeds when the service ends, as the process waited
+        for it."""
+        pool.serve(self.case.triaged_risk, days).callbacks.append(then)
 
     def _examined(self, _event: simpy.Event) -> None:
         model, case = self.model, self.case
