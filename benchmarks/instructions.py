@@ -7,8 +7,9 @@ same code and input differ only by what memory addresses and allocation change (
 seed is fixed at 0). Each side runs under valgrind's callgrind (about
 50 times slower than native, so the run is short): one replication of
 ``scenarios/baseline.yaml`` with ``--days`` days of warm-up and ``--days`` measured days,
-simulated only (no KPIs, no files). The same script with an invalid horizon, which loads
-everything and stops at the scenario's check, gives the start-up to subtract.
+simulated and harvested (no case table, no KPIs, no files). The same script with an
+invalid horizon, which loads everything and stops at the scenario's check, gives the
+start-up to subtract.
 
 "Before" is an earlier commit checked out into a temporary git worktree and run by this
 same Python; "after" is this checkout. Needs ``valgrind`` (Debian: ``apt-get install
@@ -48,10 +49,10 @@ scenario = load_scenario(
     "scenarios/baseline.yaml", {"run.horizon_days": days, "run.warmup_days": days}
 )
 model = Model(scenario, Streams(replication_seed(2016, 0)))
-model.env.run(until=model.end_day + 1e-9)
+model.finish()
 """
-"""One replication, simulated only; with ``days`` 0 the scenario's check stops it after
-start-up and loading."""
+"""One replication, simulated and harvested (``Model.finish``, as every run does); with
+``days`` 0 the scenario's check stops it after start-up and loading."""
 
 
 def instructions(tree: Path, days: float) -> int:

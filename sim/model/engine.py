@@ -29,7 +29,7 @@ from sim.model.arrivals import arrival_process
 from sim.model.cases import CaseBook
 from sim.model.harvest import Harvest
 from sim.model.measures import measures_process
-from sim.model.memory import release_memory
+from sim.model.memory import cyclic_collector_paused, keep_large_blocks_mapped, release_memory
 from sim.model.observation import Observer
 from sim.model.pathway import Pathway
 from sim.model.records import ReplicationRecords
@@ -96,10 +96,12 @@ class Model:
         self.cases.load_backlog()
 
     def finish(self) -> Harvest:
-        """Simulate to the end of the run and return what the records need."""
-        self.env.run(until=self.end_day + 1e-9)
-        self.workforce.finish()
-        return self.observer.harvest()
+        """Simulate to the end of the run and return what the records need, with Python's
+        cyclic collector paused (:func:`~sim.model.memory.cyclic_collector_paused`)."""
+        with cyclic_collector_paused():
+            self.env.run(until=self.end_day + 1e-9)
+            self.workforce.finish()
+            return self.observer.harvest()
 
     def run(self) -> ReplicationRecords:
         """Simulate to the end of the run and return the records."""
@@ -118,6 +120,7 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationRec
     baseline kept 6 to 9 MB more once the model was freed, with the streams held by the
     caller).
     """
+    keep_large_blocks_mapped()
     harvest = Model(scenario, Streams(seed)).finish()
     release_memory(harvest.cases)
     records = harvest.records()

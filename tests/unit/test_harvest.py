@@ -12,7 +12,7 @@ import pytest
 import sim
 from sim.model import Model, Streams, case_columns, engine, memory, replication_seed
 from sim.model.harvest import Harvest
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.records import assert_same_records
 
 
@@ -115,3 +115,101 @@ def test_malloc_trim_is_found_on_glibc_and_skipped_elsewhere():
         assert trim is not None and trim(0) in (0, 1)
     else:
         assert trim is None
+
+
+_FREED_ARRAYS = """
+import sys
+import numpy as np
+from sim.model.memory import keep_large_blocks_mapped
+
+def resident_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 1e6
+
+if sys.argv[1] == "fixed":
+    assert keep_large_blocks_mapped()
+big = np.full(3_750_000, 2.0)  # 30 MB, mapped on its own; freeing it raises glibc's bound
+del big
+before = resident_mb()
+arrays, kept = [], []
+for _ in range(16):
+    arrays.append(np.ones(125_000))  # 1 MB each, as a case table's column
+    kept.append(np.ones(512))  # 4 KB each, left between them
+del arrays
+print(resident_mb() - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
+def test_large_arrays_go_back_to_the_system_once_freed():
+    """16 MB of arrays freed after a larger one was: glibc's moving bound keeps all of it
+    resident, scattered between small live blocks; the fixed bound none of it."""
+    import subprocess
+    import sys
+
+    def kept_mb(mode: str) -> float:
+        run = subprocess.run(
+            [sys.executable, "-c", _FREED_ARRAYS, mode], capture_output=True, text=True, check=True
+        )
+        return float(run.stdout)
+
+    assert kept_mb("moving") > 12.0, "the control no longer shows glibc keeping the memory"
+    assert kept_mb("fixed") < 2.0
+    assert memory.keep_large_blocks_mapped() is True
+
+
+def test_a_replication_fixes_the_bound_before_its_model_is_built(small, monkeypatch):
+    order = []
+    monkeypatch.setattr(engine, "keep_large_blocks_mapped", lambda: order.append("bound"))
+    built = engine.Model.__init__
+
+    def init(self, *args, **kwargs):
+        order.append("model")
+        built(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Model, "__init__", init)
+    engine.simulate(small, replication_seed(small.run.seed, 0))
+    assert order == ["bound", "model"]
+
+
+def test_the_collector_is_paused_while_a_model_runs_and_restored_after(small):
+    seen: list[tuple[str, bool]] = []
+    model = Model(small, _streams(small))
+    for owner, name in ((model.env, "run"), (model.observer, "harvest")):
+        real = getattr(owner, name)
+
+        def noting(*args, _real=real, _name=name, **kwargs):
+            seen.append((_name, gc.isenabled()))
+            return _real(*args, **kwargs)
+
+        setattr(owner, name, noting)
+    try:
+        assert gc.isenabled()
+        model.finish()
+        assert seen == [("run", False), ("harvest", False)]
+        assert gc.isenabled(), "the collector was left off"
+        gc.disable()
+        Model(small, _streams(small)).finish()
+        assert not gc.isenabled(), "the caller's choice to keep it off was overridden"
+    finally:
+        gc.enable()
+
+
+def test_the_collector_comes_back_when_the_run_fails(small, monkeypatch):
+    model = Model(small, _streams(small))
+    monkeypatch.setattr(model.workforce, "finish", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        model.finish()
+    assert gc.isenabled()
+
+
+def test_a_running_model_makes_next_to_no_cyclic_garbage(small):
+    """The reason the collector may be paused: were a change to leave a cycle behind per
+    case or per event, a long run would hold all of it until the end."""
+    sc = sim.load_scenario(ROOT / "scenarios" / "measures" / "package.yaml")
+    sc = sim.with_changes(sc, {"run.horizon_days": 200.0, "run.warmup_days": 100.0})
+    model = Model(sc, _streams(sc))
+    gc.collect()
+    model.finish()
+    garbage = gc.collect()  # the model is still referenced: only its lost cycles count
+    assert model.cases.opened and garbage < 100, f"{garbage} objects of cyclic garbage"
