@@ -121,8 +121,9 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence) -> ReplicationRec
     caller).
     """
     keep_large_blocks_mapped()
-    harvest = Model(scenario, Streams(seed)).finish()
-    release_memory(harvest.cases)
-    records = harvest.records()
-    release_memory(harvest.cases, collect=False)  # the rows were freed, not garbage
+    with cyclic_collector_paused():  # until the model is collected: one pass over it, not two
+        harvest = Model(scenario, Streams(seed)).finish()
+        release_memory(harvest.cases)
+        records = harvest.records()
+        release_memory(harvest.cases, collect=False)  # the rows were freed, not garbage
     return records

@@ -213,3 +213,19 @@ def test_a_running_model_makes_next_to_no_cyclic_garbage(small):
     model.finish()
     garbage = gc.collect()  # the model is still referenced: only its lost cycles count
     assert model.cases.opened and garbage < 100, f"{garbage} objects of cyclic garbage"
+
+
+def test_a_replication_keeps_the_collector_paused_until_its_model_is_collected(small, monkeypatch):
+    """Turned back on at the end of the run, the collector would walk the whole model once
+    more just before the release collects it."""
+    seen = []
+    real = engine.release_memory
+
+    def noting(cases, **kwargs):
+        seen.append(gc.isenabled())
+        return real(cases, **kwargs)
+
+    monkeypatch.setattr(engine, "release_memory", noting)
+    engine.simulate(small, replication_seed(small.run.seed, 0))
+    assert seen == [False, False]
+    assert gc.isenabled()
