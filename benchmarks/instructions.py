@@ -83,7 +83,8 @@ def markdown(record: dict) -> str:
         "# Instructions of one short replication, before and after",
         "",
         f"{record['days']:g} days of warm-up and {record['days']:g} measured days of "
-        "`scenarios/baseline.yaml`, simulated only, under valgrind's callgrind. Before: "
+        "`scenarios/baseline.yaml`, simulated and harvested (`Model.finish`), under "
+        "valgrind's callgrind. Before: "
         f"`{record['before']}`; after: `{record['machine'].get('commit')}`.",
         "",
         "| code | total | start-up and loading | simulation |",

@@ -10,7 +10,7 @@ from tests.mutation.mutants import MUTANTS, ROOT
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_each_mutant_applies_to_exactly_one_line(mutant):
+def test_each_mutant_applies_to_exactly_one_place(mutant):
     source = (ROOT / "sim" / "model" / mutant.file).read_text()
     assert source.count(mutant.before) == 1, f"{mutant.name}: update its line in mutants.py"
     assert mutant.after != mutant.before
