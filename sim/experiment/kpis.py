@@ -40,9 +40,9 @@ def _mean(x: np.ndarray) -> float:
     return float(np.mean(x)) if x.size else math.nan
 
 
-def _pct(x: np.ndarray, q: float, overwrite: bool = False) -> float:
-    """The ``q``-th percentile; ``overwrite``: ``x`` may be reordered (no copy is made)."""
-    return float(np.percentile(x, q, overwrite_input=overwrite)) if x.size else math.nan
+def _pct(x: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile (``nan`` of no values)."""
+    return float(np.percentile(x, q)) if x.size else math.nan
 
 
 def _max(x: np.ndarray) -> float:
