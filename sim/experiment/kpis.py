@@ -40,11 +40,6 @@ def _mean(x: np.ndarray) -> float:
     return float(np.mean(x)) if x.size else math.nan
 
 
-def _pct(x: np.ndarray, q: float) -> float:
-    """The ``q``-th percentile (``nan`` of no values)."""
-    return float(np.percentile(x, q)) if x.size else math.nan
-
-
 def _max(x: np.ndarray) -> float:
     return float(np.max(x)) if x.size else math.nan
 
@@ -52,8 +47,8 @@ def _max(x: np.ndarray) -> float:
 def _stats(prefix: str, x: np.ndarray, suffix: str = "") -> dict[str, float]:
     return {
         f"{prefix}_mean{suffix}": _mean(x),
-        f"{prefix}_p90{suffix}": _pct(x, 90),
-        f"{prefix}_p95{suffix}": _pct(x, 95),
+        f"{prefix}_p90{suffix}": percentile(x, 90),
+        f"{prefix}_p95{suffix}": percentile(x, 95),
         f"{prefix}_max{suffix}": _max(x),
     }
 
@@ -89,7 +84,7 @@ def _referral_kpis(records: ReplicationRecords, w: _Window) -> dict[str, float]:
         out[f"referrals_per_year_category_{cat}"] = int(ref.arrived[i]) / w.years
         out[f"cases_opened_per_year_category_{cat}"] = int(ref.opened[i]) / w.years
     out["triage_days_mean"] = _mean(ref.waits)
-    out["triage_days_p90"] = percentile(ref.waits, 90)  # no copy: the waits are large, shared
+    out["triage_days_p90"] = percentile(ref.waits, 90)  # not copied: shared by every window
     return out
 
 
@@ -114,7 +109,7 @@ def _wait_kpis(t: dict[str, np.ndarray], sc: Scenario, w: _Window) -> dict[str, 
     closed = w.inside(t["closed_day"])
     e2e = (t["closed_day"] - t["referral_day"])[closed]
     out["end_to_end_days_mean"] = _mean(e2e)
-    out["end_to_end_days_p90"] = _pct(e2e, 90)
+    out["end_to_end_days_p90"] = percentile(e2e, 90)
     out["untrained_allocation_rate"] = _mean(t["untrained_officer"][allocated])
     return out
 

@@ -16,8 +16,6 @@ import heapq
 from itertools import count
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.model.case import Case
 from sim.model.dormant import Dormant
 from sim.model.enums import Group, Stage
@@ -108,15 +106,13 @@ class Allocator:
         self._drop_stale()
 
     def dormant_waiting(self) -> list[Dormant]:
-        """The packed cases still waiting (each once, in queue order). A case is in the
-        queue twice if its risk was changed; the repeats are found by the cases' ids in
-        one array (8 bytes a case) rather than a dict of them (about 70)."""
-        found = [e[3] for e in self._waiting if e[3].__class__ is Dormant and e[3]]
-        ids = np.fromiter(map(id, found), np.int64, len(found))
-        first = np.unique(ids, return_index=True)[1]
-        if first.size == len(found):
-            return found
-        return [found[i] for i in np.sort(first).tolist()]
+        """The packed cases still waiting (each once, in queue order)."""
+        found: dict[int, Dormant] = {}
+        for entry in self._waiting:
+            case = entry[3]
+            if case.__class__ is Dormant and case:
+                found[id(case)] = case
+        return list(found.values())
 
     def _drop_stale(self) -> None:
         """Sweep out the entries of cases no longer waiting once the heaps have grown by a

@@ -176,13 +176,14 @@ def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, n
     waiting at the end of a 10-year baseline, this step peaked at 125.0 MB in one process
     instead of 130.2 MB when all their bytes were joined first.
     """
+    objects = open_columns(cases)
     if not waiting:
-        return open_columns(cases)
+        return objects
     n_objects, n = len(cases), len(cases) + len(waiting)
     cols = {}
     for name in NUMERIC_COLUMNS:
         column = np.empty(n, _BLOCK_TYPE[name])
-        column[:n_objects] = [getattr(c, name) for c in cases]
+        column[:n_objects] = objects.pop(name)
         if name not in DORMANT_NAMES:
             column[n_objects:] = _CASE_DEFAULTS[name]
         cols[name] = column
@@ -192,8 +193,8 @@ def still_open_columns(cases: list[Case], waiting: list[Dormant]) -> dict[str, n
         for name in NUMERIC_COLUMNS:
             if name in packed:
                 cols[name][at : at + packed[name].size] = packed[name]
-    for name, column in _text_columns(cases).items():
-        cols[name] = np.concatenate([column, _objects([""] * len(waiting))])
+    for name in TEXT_COLUMNS:
+        cols[name] = np.concatenate([objects[name], _objects([""] * len(waiting))])
     return cols
 
 
@@ -201,12 +202,8 @@ def open_columns(cases: list[Case]) -> dict[str, np.ndarray]:
     """The case-table columns of ``cases`` (cases still open), in their order."""
     cols = {name: np.array([getattr(c, name) for c in cases], _BLOCK_TYPE[name])
             for name in NUMERIC_COLUMNS}  # fmt: skip
-    return {**cols, **_text_columns(cases)}
-
-
-def _text_columns(cases: list[Case]) -> dict[str, np.ndarray]:
-    """The grades and the broken rules of ``cases``, in their order."""
-    cols = {name: _objects([getattr(c, name) for c in cases]) for name in ("grade", "force_grade")}
+    for name in ("grade", "force_grade"):
+        cols[name] = _objects([getattr(c, name) for c in cases])
     cols["rules_broken"] = _objects([";".join(c.rules_broken) for c in cases])
     return cols
 

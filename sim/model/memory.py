@@ -18,8 +18,9 @@ While a model runs, Python's cyclic collector is paused (:func:`cyclic_collector
 A running model makes next to no cyclic garbage: reference counting frees its events,
 tuples and closures as it goes (a 10-year baseline run with the collector paused left
 317 objects for it to find). But the collector, counting allocations, still walked the
-model's live objects again and again: about 14% of a replication's time (0.68 of 4.37
-CPU seconds for a 1-year baseline, 4.1 of 29.5 for a 10-year one). ``simulate`` keeps it
+model's live objects again and again: 13 to 16% of a replication's time (0.68 of 4.37
+CPU seconds for a 1-year baseline, 4.1 of 29.5 for a 10-year one, 1.50 of 11.4 at the
+baseline's own horizon). ``simulate`` keeps it
 paused until the finished model has been collected: turned on at the end of the run, the
 collector's first pass would walk the whole model once more, just before
 :func:`release_memory` does.

@@ -4,11 +4,12 @@
 triage waits of a 10-year national run that is 67 MB on top of the waits themselves.
 :func:`percentile` finds the two order statistics numpy interpolates between among the
 values at or above a lower bound of them, estimated from an evenly spaced sample, so
-only a one-byte mask of ``x`` and the values above the bound are ever made (about a
-tenth of ``x`` for the 90th percentile). It then interpolates with numpy's own
-arithmetic for its default (``linear``) method, so the result is the same float to the
-bit. A sample that misjudges the bound, a non-finite value or a small array falls back
-to ``np.percentile`` itself.
+only a one-byte mask of ``x`` and the values above the bound are ever made (about 15%
+of ``x`` for the 90th percentile: 1.85 MB against numpy's 6.7 MB for 837,777 waits).
+It then interpolates with numpy's own arithmetic for its default (``linear``) method, so
+the result is the same float to the bit. A sample that misjudges the bound, a non-finite
+value or a small array falls back to ``np.percentile`` itself. The KPIs take every
+percentile through it.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def percentile(x: np.ndarray, q: float) -> float:
     if n < SMALL or not np.isfinite(x).all():
         return float(np.percentile(x, q))
     position = (n - 1) * (q / 100)  # numpy's virtual index for the linear method
-    below, above = math.floor(position), min(math.floor(position) + 1, n - 1)
+    below = math.floor(position)
+    above = min(below + 1, n - 1)
     bound = np.percentile(x[:: max(n // SAMPLE, 1)], max(q - MARGIN, 0.0))
     high = x >= bound
     skipped = n - int(np.count_nonzero(high))  # values below the bound

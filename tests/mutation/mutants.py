@@ -211,8 +211,8 @@ MUTANTS = [
     Mutant(
         "requeued-waiting-case-twice",
         "allocator.py",
-        "        if first.size == len(found):\n            return found",
-        "        if True:\n            return found",
+        "found[id(case)] = case",
+        "found[id(entry)] = case",
         "records: a waiting case re-queued with a new risk written twice into the case table",
     ),
 ]
