@@ -44,10 +44,24 @@ def one_line(error: click_errors.ClickException, command_path: str = "sim") -> s
         if hint is None and error.param is not None:
             hint = error.param.opts or error.param.name
         hint = hint if isinstance(hint, str) else "/".join(hint or ())
-        message = f"{hint}: {error.message}" if hint else error.message
+        complaint = _complaint(error)
+        message = f"{hint}: {complaint}" if hint else complaint
     else:
         message = error.format_message()
     return f"{path}: {message} (see '{path} --help')"
+
+
+def _complaint(error: click_errors.BadParameter) -> str:
+    """The bad value's complaint in the words of the scenario file's errors: ``expected
+    greater than or equal to 1 (got 0)`` for Typer's ``Input should be greater than or equal
+    to 1``, the value given taken from the validation error Typer raised it from."""
+    message = error.message.replace("Input should be ", "expected ", 1)
+    errors = getattr(error.__cause__, "errors", None)
+    if callable(errors) and message != error.message:
+        details = errors()
+        if details and isinstance(details[0].get("input"), str):
+            message = f"{message} (got {details[0]['input']})"
+    return message
 
 
 def _no_such_option(error: click_errors.NoSuchOption) -> str:
