@@ -38,6 +38,7 @@ STAGES = [
         "tests/unit/test_work_stretches.py",
         "tests/unit/test_triage_desk.py",
         "tests/unit/test_referral_tally.py",
+        "tests/unit/test_arrivals.py",
         "tests/unit/test_harvest.py",
         "tests/unit/test_case_records.py",
     ],
@@ -169,9 +170,23 @@ MUTANTS = [
     Mutant(
         "seasonality-phase-sign",
         "arrivals.py",
-        "r *= 1.0 + amplitude * math.cos(2 * math.pi * (day - peak) / DAYS_PER_YEAR)",
-        "r *= 1.0 + amplitude * math.cos(2 * math.pi * (day + peak) / DAYS_PER_YEAR)",
+        "r *= 1.0 + p.amplitude * np.cos(2 * np.pi * (days - p.peak_day) / DAYS_PER_YEAR)",
+        "r *= 1.0 + p.amplitude * np.cos(2 * np.pi * (days + p.peak_day) / DAYS_PER_YEAR)",
         "rate: the seasonal peak on the wrong day",
+    ),
+    Mutant(
+        "dropped-arrivals-keep-their-draws",
+        "arrivals.py",
+        "                attrs.random((i + 1, 3))\n",
+        "                attrs.random((len(days), 3))\n",
+        "common random numbers: a rate measure shifts later referrals' uniforms",
+    ),
+    Mutant(
+        "any-measure-redraws-arrivals",
+        "arrivals.py",
+        "rate_changed = rate_parameters(scenario, name) != params",
+        "rate_changed = True",
+        "common random numbers: a staff measure redraws the arrival days",
     ),
     Mutant(
         "custody-accept-flipped",

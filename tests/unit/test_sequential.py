@@ -19,20 +19,20 @@ def mm1() -> sim.Scenario:
 
 
 def test_reaches_the_precision_and_equals_a_fixed_run(mm1):
-    result = run_to_precision(mm1, precision=0.1, kpis=["end_to_end_days_mean"], workers=2)
+    result = run_to_precision(mm1, precision=0.05, kpis=["end_to_end_days_mean"], workers=2)
     info = result.extra["sequential"]
     n = len(result.replications)
     assert info["reached"] and not info["hit_cap"] and info["stopped"] == "precision"
     assert info["replications"] == n and n > 5  # needs more than the first batch
     s = result.summary["end_to_end_days_mean"]
-    assert (s["ci_high"] - s["ci_low"]) / 2 <= 0.1 * s["mean"]
+    assert (s["ci_high"] - s["ci_low"]) / 2 <= 0.05 * s["mean"]
     assert [r.index for r in result.replications] == list(range(n))
     assert result.scenario.run.replications == n
     fixed = sim.run(mm1, replications=n, workers=2)
     for name in result.kpi_names:
         np.testing.assert_array_equal(result.kpi_values(name), fixed.kpi_values(name))
     assert result.extra["warmup"] == fixed.extra["warmup"]
-    assert "reached ±10%" in describe(info)
+    assert "reached ±5%" in describe(info)
 
 
 def test_stops_at_the_cap(mm1):

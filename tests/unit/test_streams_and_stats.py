@@ -68,7 +68,7 @@ def test_risk_levels_are_picked_as_by_a_scan_of_the_shares():
     """Ties on a running sum, zero shares and sums that round below 1 included."""
     from itertools import accumulate
 
-    from sim.model.arrivals import _pick
+    from sim.model.arrivals import risk_levels
 
     rng = np.random.default_rng(11)
     mixes = [[0.1] * 10, [0.0, 0.5, 0.0, 0.5], [1 / 3] * 3, [0.7, 0.2, 0.1], [1.0]]
@@ -77,5 +77,6 @@ def test_risk_levels_are_picked_as_by_a_scan_of_the_shares():
         cumulative = list(accumulate(shares))
         draws = [*cumulative, *(np.nextafter(c, 0.0) for c in cumulative), 0.0]
         draws += [0.9999999999999999, *rng.random(200)]
-        for u in draws:
-            assert _pick(cumulative, float(u)) == _pick_by_scan(shares, float(u)), (shares, u)
+        picked = risk_levels(cumulative, np.array(draws, dtype=float))
+        for u, level in zip(draws, picked, strict=True):
+            assert level == _pick_by_scan(shares, float(u)), (shares, u)
