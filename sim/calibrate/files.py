@@ -94,7 +94,7 @@ def _write_fitted(
     """fitted.yaml: the scenario file with the fitted values, checked by loading it back."""
     header = header_lines(calibration, command)
     for body in _fitted_bodies(calibration, scenario_path, fitted.parent):
-        fitted.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+        fitted.write_text(_with_header(header, body), encoding="utf-8")
         try:
             loaded = load_scenario(fitted)
         except InputError:
@@ -102,6 +102,28 @@ def _write_fitted(
         if scenario_to_dict(loaded) == scenario_to_dict(calibration.fitted_scenario):
             return
     raise RunError("fitted.yaml does not load back as the fitted scenario")  # pragma: no cover
+
+
+_FIRST_HEADER_LINE = "# Fitted by `sim calibrate`"
+_LAST_HEADER_LINE = "# Reproduce the achieved numbers:"
+
+
+def _with_header(header: list[str], body: str) -> str:
+    """``body`` with ``header`` after its leading editor modelines (``# yaml-language-server``),
+    in place of the header of an earlier calibration, if the body starts with one (a fitted
+    file calibrated again keeps one header, the new one)."""
+    lines = body.split("\n")
+    lead = 0
+    while lead < len(lines) and lines[lead].startswith("# yaml-language-server"):
+        lead += 1
+    rest = lines[lead:]
+    if rest and rest[0].startswith(_FIRST_HEADER_LINE):
+        end = next((i for i, line in enumerate(rest) if line.startswith(_LAST_HEADER_LINE)), None)
+        if end is not None:
+            rest = rest[end + 1 :]
+            if rest and not rest[0].strip():
+                rest = rest[1:]
+    return "\n".join(lines[:lead] + header + rest)
 
 
 def header_lines(calibration: Calibration, command: Sequence[str]) -> list[str]:
@@ -112,7 +134,7 @@ def header_lines(calibration: Calibration, command: Sequence[str]) -> list[str]:
     if c.horizon_days != c.scenario.run.horizon_days:
         reproduce += f" --days {c.horizon_days:g}"
     lines = [
-        f"# Fitted by `sim calibrate` on {now}:",
+        f"{_FIRST_HEADER_LINE} on {now}:",
         f"#   {_one_line(shlex.join(command))}",
         f"# {c.method}, {len(c.history)} evaluations × {c.replications} replications, "
         f"seed {c.seed}, objective {c.objective:.4g}. Fitted values (start -> fitted, range):",
@@ -131,7 +153,7 @@ def header_lines(calibration: Calibration, command: Sequence[str]) -> list[str]:
             f"#   {row['kpi']} = {row['value']:g} ± {row['tolerance']:g}: "
             f"{mean} ({status}){_one_line(source)}"
         )
-    lines += [f"# {_one_line(c.verdict)}", f"# Reproduce the achieved numbers: {reproduce}", ""]
+    lines += [f"# {_one_line(c.verdict)}", f"{_LAST_HEADER_LINE} {reproduce}", ""]
     return lines
 
 

@@ -9,9 +9,9 @@ Arrivals are drawn by thinning (Lewis and Shedler) against an exact upper bound 
 rate over the next window of at most 30 days, so the process is exact for any trend,
 seasonality or surge. A window's candidates are drawn in one block from the category's
 arrival stream (all its gaps, then one uniform a candidate), so an arrival costs no scalar
-draw. A measure that changes the category's rate takes effect after the category's next arrival:
-the window's later arrivals are dropped and a new window starts then. A measure that leaves
-the rate alone leaves the arrivals alone (the same days as without it).
+draw. A measure that changes the category's rate takes effect after the category's next
+arrival: the window's later arrivals are dropped and a new window starts then. A measure
+that leaves the rate alone leaves the arrivals alone (the same days as without it).
 """
 
 from __future__ import annotations

@@ -138,6 +138,16 @@ def test_calibration_folder_reproduces_and_is_not_overwritten(tmp_path, scenario
     rerun = sim.run(fitted, replications=REPS, seed=SEED, horizon_days=DAYS)
     assert rerun.summary["allocation_days_mean"]["mean"] == alloc["mean"]
 
+    # calibrating the fitted file again replaces its header rather than adding another
+    refit_args = ("calibrate", str(out / "fitted.yaml"), "-t", str(path), "--days", str(DAYS))
+    refit = invoke(*refit_args, "--max-evals", "2", "-w", "1", "-o", str(tmp_path / "refit"))
+    assert refit.exit_code == 0, refit.stderr
+    refitted = (tmp_path / "refit" / "fitted.yaml").read_text()
+    assert refitted.count("# Fitted by `sim calibrate`") == 1
+    assert refitted.count("# Reproduce the achieved numbers") == 1
+    assert refitted.startswith("# Fitted by `sim calibrate`") and "# five trained" in refitted
+    assert sim.load_scenario(tmp_path / "refit" / "fitted.yaml").name == "five"
+
     again = invoke(*args, "--max-evals", "2", "-w", "1", "-o", str(out))
     assert_one_line_error(again, str(out), "--force")
     assert json.loads((out / "calibration.json").read_text()) == doc

@@ -231,3 +231,23 @@ def test_other_methods_respect_the_budget_and_are_reproducible(start, method):
     assert len(first.history) <= 6
     again = sim.calibrate(start, **args)
     assert again.history == first.history and again.fitted_values == first.fitted_values
+
+
+def test_fitted_header_goes_after_the_modeline_and_replaces_an_earlier_one():
+    from sim.calibrate.files import _with_header
+
+    header = ["# Fitted by `sim calibrate` on today:", "# Reproduce the achieved numbers: x", ""]
+    earlier = [
+        "# Fitted by `sim calibrate` on 2026-11-28 19:24 UTC:",
+        "#   sim calibrate a.yaml -t t.yaml",
+        "# Reproduce the achieved numbers: sim run fitted.yaml --seed 1 --reps 5",
+        "",
+    ]
+    own = ["# the force's own comment", "name: a", ""]
+    modeline = ["# yaml-language-server: $schema=../docs/scenario.schema.json"]
+    refitted = _with_header(header, "\n".join(modeline + earlier + own))
+    assert refitted == "\n".join(modeline + header + own)
+    assert _with_header(header, "\n".join(own)) == "\n".join(header + own)
+    # a comment that merely starts like a header but never ends like one is kept
+    unfinished = ["# Fitted by `sim calibrate` by hand", *own]
+    assert _with_header(header, "\n".join(unfinished)) == "\n".join(header + unfinished)
