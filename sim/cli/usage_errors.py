@@ -52,16 +52,16 @@ def one_line(error: click_errors.ClickException, command_path: str = "sim") -> s
 
 
 def _complaint(error: click_errors.BadParameter) -> str:
-    """The bad value's complaint in the words of the scenario file's errors: ``expected
-    greater than or equal to 1 (got 0)`` for Typer's ``Input should be greater than or equal
-    to 1``, the value given taken from the validation error Typer raised it from."""
-    message = error.message.replace("Input should be ", "expected ", 1)
+    """The bad value's complaint in the words of the scenario file's errors (``expected ...
+    (got "0")``, from :func:`~sim.scenario.validation.validation_message`) when Typer
+    raised it from a validation error, else Typer's own message."""
     errors = getattr(error.__cause__, "errors", None)
-    if callable(errors) and message != error.message:
-        details = errors()
-        if details and isinstance(details[0].get("input"), str):
-            message = f"{message} (got {details[0]['input']})"
-    return message
+    details = errors() if callable(errors) else None
+    if not details:
+        return error.message
+    from sim.scenario.validation import validation_message  # only when there is an error
+
+    return validation_message(details[0])[1]
 
 
 def _no_such_option(error: click_errors.NoSuchOption) -> str:

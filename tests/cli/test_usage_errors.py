@@ -26,10 +26,13 @@ def work(tmp_path: Path) -> Path:
 USAGE_ERRORS = [
     (
         ["run", str(SMALL), "--reps", "0"],
-        ("sim run", "--reps", "expected greater than or equal to 1 (got 0)"),
+        ("sim run", "--reps", 'expected greater than or equal to 1 (got "0")'),
     ),
-    (["run", str(SMALL), "--reps", "many"], ("sim run", "--reps", "integer", "(got many)")),
-    (["run", str(SMALL), "--days=-4"], ("sim run", "--days", "expected greater", "(got -4)")),
+    (
+        ["run", str(SMALL), "--reps", "many"],
+        ("sim run", "--reps", "expected a valid integer", '(got "many")'),
+    ),
+    (["run", str(SMALL), "--days=-4"], ("sim run", "--days", "expected greater", '(got "-4")')),
     (["run"], ("sim run", "Missing argument", "scenario", "sim run --help")),
     (["run", str(SMALL), "--bogus", "1"], ("sim run", "No such option", "--bogus")),
     (["bogus"], ("sim:", "No such command", "bogus", "sim --help")),
