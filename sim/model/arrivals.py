@@ -96,9 +96,12 @@ def window_arrivals(
         return np.empty(0)
     expected = bound * span
     block = int(expected + _SPARE_SDS * math.sqrt(expected)) + 16
-    offsets = np.cumsum(rng.standard_exponential(block)) / bound
+    # np.add.accumulate, not np.cumsum (the same sums): each np.cumsum call left a small
+    # object behind for good (a 59-byte one, 333 in a 10-year baseline), scattered among
+    # the model's objects, so freeing the model gave back 10 MB less memory
+    offsets = np.add.accumulate(rng.standard_exponential(block)) / bound
     while offsets[-1] < span:  # rare: more candidates than the block holds
-        more = offsets[-1] + np.cumsum(rng.standard_exponential(block)) / bound
+        more = offsets[-1] + np.add.accumulate(rng.standard_exponential(block)) / bound
         offsets = np.concatenate([offsets, more])
     days = start + offsets[: np.searchsorted(offsets, span)]
     days = days[days < end]

@@ -9,6 +9,7 @@ in the order the cases were opened (their ids). Days are simulated days.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
@@ -18,7 +19,7 @@ import numpy as np
 from sim.model.case import Case
 from sim.model.dormant import NAMES as DORMANT_NAMES
 from sim.model.dormant import Dormant, dormant_columns
-from sim.scenario.schema import GRADES
+from sim.scenario.schema import GRADES, RULE_NAMES
 
 INT_COLUMNS = ("id", "category", "true_risk", "triaged_risk")
 DAY_COLUMNS = (
@@ -59,6 +60,12 @@ TABLE_COLUMNS = (
 _INT_TYPES = {"id": np.int64, "category": np.int32, "true_risk": np.int32, "triaged_risk": np.int32}
 _GRADE_CODES = {g: i for i, g in enumerate(("", *GRADES))}
 _GRADE_NAMES = ("", *GRADES)
+_RULE_BITS = {rule: 1 << i for i, rule in enumerate(RULE_NAMES)}
+"""Each grading rule's bit in a closed case's code of broken rules."""
+assert len(_RULE_BITS) <= 16  # the codes are kept as 16-bit numbers
+_TYPE_CODES = {"i8": "q", "i4": "i", "f8": "d", "b1": "B", "i1": "b"}
+"""The ``array.array`` type code of each numpy type of :data:`_BLOCK_TYPE`'s fields."""
+assert all(array(code).itemsize == np.dtype(t).itemsize for t, code in _TYPE_CODES.items())
 _CASE_DEFAULTS = {f.name: f.default for f in fields(Case)}
 """What a ``Case`` holds before anything sets it (nan days, false flags)."""
 
@@ -82,20 +89,28 @@ class ClosedCases:
     """The columns of closed cases, in the order they closed.
 
     Each closed case becomes a tuple of its numeric fields and the two grades as codes;
-    every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`
-    whose fields are kept as one array per column and chunk, so a closed case costs about
-    110 bytes (its row and its rules). Chunks are never grown: a growing buffer is moved by
-    each reallocation, and the space it leaves stays with the process. At the end
-    :meth:`table` moves the columns into the case table one at a time, freeing each
-    column's chunks as its table column is made.
+    every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`,
+    whose fields are appended to one growing ``array.array`` per column, and the broken
+    rules are kept as one code a case (a bit per rule of ``RULE_NAMES``), so a closed case
+    costs about 103 bytes. At the end :meth:`table` moves the columns into the case table
+    one at a time, freeing each column's buffer as its table column is made.
+
+    The columns' arrays are made with the book, before the run: a numpy array or a string
+    made in the middle of a run and kept after it would sit among the model's objects in
+    Python's small-object allocator, and keep the 1 MiB arena around it from going back to
+    the system when the model is freed (before this layout, the 500 arrays of a 10-year
+    baseline's chunks and its strings of rules kept about 40 MB of a freed model's
+    arenas). The arrays' own buffers are large, so they come from the C allocator, mapped
+    on their own (:func:`sim.model.memory.keep_large_blocks_mapped`).
     """
 
     def __init__(self) -> None:
         self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
         self._rows: list[tuple] = []
-        self._columns: dict[str, list[np.ndarray]] = {name: [] for name in _BLOCK_TYPE.names}
-        self._rules: list[str] = []
-        self._rule_texts: dict[tuple[str, ...], str] = {}  # one string per combination
+        self._columns: dict[str, array] = {
+            name: array(_TYPE_CODES[_BLOCK_TYPE[name].str[1:]]) for name in _BLOCK_TYPE.names
+        }
+        self._rules = array("H")  # each case's broken rules as bits of RULE_NAMES
         self._n = 0
         self._moved = False
 
@@ -103,12 +118,12 @@ class ClosedCases:
         return self._n
 
     def add(self, case: Case) -> None:
-        """Write a closed, graded case."""
+        """Write a closed, graded case (its broken rules in the order of ``RULE_NAMES``)."""
         self._rows.append(self._fields(case))
-        text = self._rule_texts.get(case.rules_broken)
-        if text is None:
-            text = self._rule_texts[case.rules_broken] = ";".join(case.rules_broken)
-        self._rules.append(text)
+        code = 0
+        for rule in case.rules_broken:
+            code |= _RULE_BITS[rule]
+        self._rules.append(code)
         self._n += 1
         if len(self._rows) == _CHUNK:
             self.pack()
@@ -123,15 +138,19 @@ class ClosedCases:
             codes = _GRADE_CODES
             rows = [(*r[:-2], codes[r[-2]], codes[r[-1]]) for r in self._rows]
             block = np.array(rows, dtype=_BLOCK_TYPE)
-            for name, chunks in self._columns.items():
-                chunks.append(block[name].copy())  # its own memory, not a view of the block
+            for name, column in self._columns.items():
+                column.frombytes(np.ascontiguousarray(block[name]).tobytes())
             self._rows = []
+
+    def _column(self, name: str) -> np.ndarray:
+        """The closed cases' column ``name``, taken out of the book (its buffer goes with
+        the array returned)."""
+        return np.frombuffer(self._columns.pop(name), _BLOCK_TYPE[name])
 
     def _with_open(self, name: str, still_open: dict[str, np.ndarray]) -> np.ndarray:
         """The closed cases' column ``name`` then the open cases', in one array; the closed
-        cases' chunks of it are freed and the open cases' column taken out of
-        ``still_open``."""
-        return np.concatenate([*self._columns.pop(name), still_open.pop(name)])
+        cases' column is freed and the open cases' column taken out of ``still_open``."""
+        return np.concatenate([self._column(name), still_open.pop(name)])
 
     def table(
         self, still_open: dict[str, np.ndarray], freed: Callable[[], object] = lambda: None
@@ -141,7 +160,7 @@ class ClosedCases:
         flags in the same order.
 
         The closed rows and the open cases' columns move into the table: each column's
-        chunks are freed, and its column taken out of ``still_open``, once its table column
+        buffer is freed, and its column taken out of ``still_open``, once its table column
         is made, so no row is held twice; ``freed()`` is called after each column, to hand
         the memory back (:func:`sim.model.memory.release_memory`). Call it once, at the end.
         """
@@ -149,7 +168,7 @@ class ClosedCases:
             raise RuntimeError("the closed cases were already moved into a case table")
         self._moved = True
         self.pack()
-        ids = np.concatenate([*self._columns["id"], still_open["id"]])  # moved below
+        ids = np.concatenate([np.frombuffer(self._columns["id"], np.int64), still_open["id"]])
         order = np.argsort(ids, kind="stable")
         del ids
         cols: dict[str, np.ndarray] = {}
@@ -158,10 +177,10 @@ class ClosedCases:
             freed()
         names = np.array(_GRADE_NAMES, dtype=object)
         for name in ("grade", "force_grade"):
-            codes = np.concatenate([*self._columns.pop(name), np.empty(0, np.int8)])
+            codes = self._column(name)
             cols[name] = np.concatenate([names[codes], still_open.pop(name)])[order]
-        rules = np.concatenate([_objects(self._rules), still_open.pop("rules_broken")])
-        self._rules = []
+        rules = np.concatenate([_rule_texts(self._rules), still_open.pop("rules_broken")])
+        self._rules = array("H")
         cols["rules_broken"] = rules[order]
         return cols, cols.pop("at_large")
 
@@ -206,6 +225,14 @@ def open_columns(cases: list[Case]) -> dict[str, np.ndarray]:
         cols[name] = _objects([getattr(c, name) for c in cases])
     cols["rules_broken"] = _objects([";".join(c.rules_broken) for c in cases])
     return cols
+
+
+def _rule_texts(codes: array) -> np.ndarray:
+    """The broken rules of each code of :class:`ClosedCases` as text, the rules' names
+    joined by ``;`` in the order of ``RULE_NAMES`` (one string per distinct code)."""
+    found, which = np.unique(np.frombuffer(codes, np.uint16), return_inverse=True)
+    texts = [";".join(r for r, bit in _RULE_BITS.items() if code & bit) for code in found]
+    return _objects(texts)[which.reshape(-1)]
 
 
 def _objects(values: list[str]) -> np.ndarray:

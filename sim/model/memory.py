@@ -35,6 +35,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
+# numpy imports these on first use: numpy.random at a replication's first stream, numpy.ma at
+# its first inspection (np.percentile). Imported in the middle of a run, their objects sit
+# among the model's in Python's small-object allocator and outlive it, keeping the arenas
+# around them from going back to the system when the model is freed (see the docstring).
+import numpy.ma  # noqa: F401
+import numpy.random  # noqa: F401
+
 COLLECT_AFTER_CASES = 20_000
 """From this many police cases on, a finished model is released at once (about 1 KB a
 case); below it the collection would cost more time than it saves memory."""

@@ -256,3 +256,44 @@ def test_a_requeued_packed_case_is_listed_once(overloaded_small):
     after = model.allocator.dormant_waiting()
     assert len(after) == len(before)  # each once (the push reordered the heap's list)
     assert sorted(map(id, after)) == sorted(map(id, before))
+
+
+def _objects_reachable(root: object) -> int:
+    """The objects reachable from ``root`` (classes and modules not followed)."""
+    seen, todo = set(), [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType):
+            continue
+        seen.add(id(obj))
+        todo.extend(gc.get_referents(obj))
+    return len(seen)
+
+
+def test_closed_cases_grow_the_columns_made_with_the_book():
+    """Rows go into arrays made before the run: an array or string made in the middle of a
+    run and kept would keep the memory around it from the system once the model is
+    freed."""
+    closed = case_columns.ClosedCases()
+    case = Case(1, 0, 0, 2.5, 0, 2.5, closed_day=9.0, grade="good", force_grade="good")
+    reachable = []
+    for i in range(3 * case_columns._CHUNK):
+        case.id = i
+        case.rules_broken = ("late_allocation", "practice_lapse") if i % 2 else ()
+        closed.add(case)
+        if (i + 1) % case_columns._CHUNK == 0:
+            reachable.append(_objects_reachable(closed))
+    assert reachable[0] == reachable[1] == reachable[2], "each chunk of rows kept new objects"
+    table, _ = closed.table(open_columns([]))
+    assert table["id"].tolist() == list(range(3 * case_columns._CHUNK))
+    assert table["rules_broken"][:3].tolist() == ["", "late_allocation;practice_lapse", ""]
+
+
+def test_codes_of_broken_rules_read_back_in_the_order_grading_lists_them():
+    from array import array
+
+    from sim.scenario.schema import RULE_NAMES
+
+    every = (1 << len(RULE_NAMES)) - 1
+    texts = case_columns._rule_texts(array("H", [every, 0, 1 << 3, every]))
+    assert texts.tolist() == [";".join(RULE_NAMES), "", RULE_NAMES[3], ";".join(RULE_NAMES)]

@@ -231,3 +231,30 @@ def test_a_replication_keeps_the_collector_paused_until_its_model_is_collected(s
     engine.simulate(small, replication_seed(small.run.seed, 0))
     assert seen == [False, False]
     assert gc.isenabled()
+
+
+_IMPORTS_DURING_A_RUN = """
+import sys
+import sim
+from sim.model import engine, replication_seed
+
+scenario = sim.with_changes(sim.load_scenario(sys.argv[1]), {"run.horizon_days": 400.0})
+assert scenario.inspections, "the check needs an inspection (np.percentile)"
+before = set(sys.modules)
+engine.simulate(scenario, replication_seed(scenario.run.seed, 0))
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_replication_imports_no_module_once_the_model_is_imported():
+    """A module imported in the middle of a run (numpy imports numpy.random and numpy.ma
+    on first use) leaves its objects among the model's, keeping the memory around them
+    from the system once the model is freed."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_DURING_A_RUN, str(DATA / "small.yaml")],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    assert run.stdout.split() == []
