@@ -7,7 +7,9 @@ current spell of waiting (never when that is null), and only when no trained det
 free. Officers and cases are kept in heaps with lazy deletion: an entry whose case has left
 the queue, or whose officer was re-filed since (``version``), is skipped when it surfaces;
 stale case entries are also swept out every so often (:meth:`Allocator._drop_stale`), so
-that a closed case leaves no object behind in the queue.
+that a closed case leaves no object behind in the queue. A case's entry is its queue key
+as bytes (:mod:`sim.model.queue_order`): a packed waiting case is its own entry, any other
+is filed by a :class:`~sim.model.queue_order.QueueEntry`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,19 @@ from sim.model.case import Case
 from sim.model.dormant import Dormant
 from sim.model.enums import Group, Stage
 from sim.model.officers import Officer
+from sim.model.queue_order import QueueEntry
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
 
-_Entry = tuple[int, float, int, "Case | Dormant"]  # (triaged risk, referral day, order, case)
+_Entry = Dormant | QueueEntry  # ordered as bytes: triaged risk, referral day, order
+
+
+def _case_of(entry: _Entry) -> Case | Dormant:
+    """The case a queue entry files."""
+    return entry.case if entry.__class__ is QueueEntry else entry
+
+
 _SLACK_DAYS = 1e-9  # a timer set for a wait fires within float rounding of its end
 
 
@@ -96,11 +106,14 @@ class Allocator:
         self._push(case)
 
     def enqueue_waiting(self, waiting: Dormant) -> None:
-        """A packed case, just opened and counted as waiting, joins the queue."""
-        self._push(waiting)
+        """A packed case, just opened and counted as waiting, joins the queue (as its own
+        entry)."""
+        waiting.file(next(self._order))
+        self._push(waiting, waiting)
 
-    def _push(self, case: Case | Dormant) -> None:
-        entry = (case.triaged_risk, case.referral_day, next(self._order), case)
+    def _push(self, case: Case | Dormant, entry: _Entry | None = None) -> None:
+        if entry is None:
+            entry = QueueEntry.of(case, next(self._order))
         heapq.heappush(self._waiting, entry)
         self._schedule_eligibility(case, entry)
         self._drop_stale()
@@ -109,8 +122,8 @@ class Allocator:
         """The packed cases still waiting (each once, in queue order)."""
         found: dict[int, Dormant] = {}
         for entry in self._waiting:
-            case = entry[3]
-            if case.__class__ is Dormant and case:
+            case = _case_of(entry)
+            if case.__class__ is Dormant and case.is_open:
                 found[id(case)] = case
         return list(found.values())
 
@@ -127,7 +140,7 @@ class Allocator:
         if size <= self._swept_size + max(self.SWEEP_AT_LEAST, waiting // 4):
             return
         for heap in (self._waiting, self._eligible):
-            heap[:] = [e for e in heap if e[3].stage is Stage.ALLOCATION]
+            heap[:] = [e for e in heap if _case_of(e).stage is Stage.ALLOCATION]
             heapq.heapify(heap)
         self._swept_size = len(self._waiting) + len(self._eligible)
 
@@ -170,7 +183,7 @@ class Allocator:
 
     def _recheck_eligibility(self, entry: _Entry) -> None:
         """File a waiting case as eligible now, or set a timer for when it will be."""
-        case = entry[3]
+        case = _case_of(entry)
         if case.stage is not Stage.ALLOCATION:
             return
         left = self._wait_left(case)
@@ -185,14 +198,14 @@ class Allocator:
         """Re-queue a waiting case whose triaged risk changed (its wait keeps counting)."""
         if case.stage is not Stage.ALLOCATION:
             return
-        entry = (case.triaged_risk, case.referral_day, next(self._order), case)
+        entry = QueueEntry.of(case, next(self._order))
         heapq.heappush(self._waiting, entry)
         self._recheck_eligibility(entry)
 
     @staticmethod
     def _pop(heap: list[_Entry]) -> Case | Dormant | None:
         while heap:
-            case = heap[0][3]
+            case = _case_of(heap[0])
             if case.stage is Stage.ALLOCATION:
                 return case
             heapq.heappop(heap)

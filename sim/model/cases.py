@@ -81,10 +81,10 @@ class CaseBook:
         return Dormant.of_values(self._draw(category, true_risk, triaged, referral_day, now))
 
     def wake(self, waiting: Dormant) -> Case:
-        """The ``Case`` of a packed waiting case an officer is taking; the packed bytes are
-        emptied, so every queue entry of it is stale from now on."""
+        """The ``Case`` of a packed waiting case an officer is taking; the packed values are
+        dropped, so every queue entry of it is stale from now on."""
         case = waiting.as_case()
-        waiting.clear()
+        waiting.taken()
         self.opened.append(case)
         return case
 

@@ -2,12 +2,13 @@
 
 In an overloaded force most open cases wait for an officer, and such a case is nothing yet
 but what was drawn when it opened. Each is kept as a :class:`Dormant`: a ``bytearray`` of
-those values (:data:`FIELDS`: 138 bytes of data, 211 with the object) instead of a
-:class:`~sim.model.case.Case` and its own float objects (about 630 bytes). The allocation
-queue holds it like a case; when an officer takes it,
+its queue key (:mod:`sim.model.queue_order`, 17 bytes) and those values (:data:`FIELDS`,
+138 bytes), 216 bytes with the object, instead of a :class:`~sim.model.case.Case` and its
+own float objects (about 630 bytes) and a queue entry (128). The allocation queue's heaps
+hold it as its own entry; when an officer takes it,
 :meth:`~sim.model.cases.CaseBook.wake` makes the ``Case`` from the same values (floats
-round-trip through bytes exactly, so results do not change) and empties the bytes, which
-marks every queue entry of it as stale.
+round-trip through bytes exactly, so results do not change) and cuts the bytes back to
+the key (:meth:`Dormant.taken`), which marks every queue entry of it as stale.
 
 Days are simulated days; hours are officer hours.
 """
@@ -21,6 +22,7 @@ import numpy as np
 
 from sim.model.case import Case
 from sim.model.enums import Stage
+from sim.model.queue_order import KEY_SIZE, write_key
 
 FIELDS = (
     # the first fields of a Case, in its order (so they pass to it by position)
@@ -50,18 +52,34 @@ FIELDS = (
     ("custody_in_cells", "?"),
     ("custody_cell_hours", "d"),
 )
-"""The packed fields, in order, with their ``struct`` codes (little-endian, no padding)."""
+"""The packed fields, in order, with their ``struct`` codes (little-endian, no padding),
+after the queue key."""
 NAMES = tuple(name for name, _ in FIELDS)
 _BY_POSITION = NAMES.index("waiting_since")
 _LAYOUT = struct.Struct("<" + "".join(code for _, code in FIELDS))
-DTYPE = np.dtype([(name, "<" + code.replace("?", "b1")) for name, code in FIELDS])
-"""The same layout as a numpy record, to read many packed cases at once."""
-assert DTYPE.itemsize == _LAYOUT.size
+_SIZE = KEY_SIZE + _LAYOUT.size
+
+
+def _offset(name: str) -> int:
+    """Where field ``name`` starts in a packed case's bytes."""
+    before = FIELDS[: NAMES.index(name)]
+    return KEY_SIZE + struct.calcsize("<" + "".join(code for _, code in before))
+
+
+DTYPE = np.dtype(
+    {
+        "names": NAMES,
+        "formats": ["<" + code.replace("?", "b1") for _, code in FIELDS],
+        "offsets": [_offset(name) for name in NAMES],
+        "itemsize": _SIZE,
+    }
+)
+"""The same layout as a numpy record (the key skipped), to read many packed cases at once."""
 
 
 def _packed(name: str, settable: bool = False) -> property:
     """A property reading (and with ``settable`` writing) field ``name`` in the bytes."""
-    at = struct.calcsize("<" + "".join(code for _, code in FIELDS[: NAMES.index(name)]))
+    at = _offset(name)
     one = struct.Struct("<" + dict(FIELDS)[name])
 
     def read(self: Dormant) -> Any:
@@ -74,9 +92,9 @@ def _packed(name: str, settable: bool = False) -> property:
 
 
 class Dormant(bytearray):
-    """A case waiting for its first officer, as packed bytes; empty once an officer has
-    taken it. Reads the few attributes the allocation queue and the high-risk review need,
-    like a ``Case``."""
+    """A case waiting for its first officer, as packed bytes: its queue key, then its
+    values; only the key once an officer has taken it. Reads the few attributes the
+    allocation queue and the high-risk review need, like a ``Case``."""
 
     __slots__ = ()
 
@@ -90,27 +108,39 @@ class Dormant(bytearray):
 
     @classmethod
     def of_values(cls, values: tuple) -> Dormant:
-        """Pack the values of :data:`FIELDS`, in order."""
-        return cls(_LAYOUT.pack(*values))
+        """Pack the values of :data:`FIELDS`, in order (the key left zero until
+        :meth:`file`)."""
+        packed = cls(_SIZE)
+        _LAYOUT.pack_into(packed, KEY_SIZE, *values)
+        return packed
+
+    def file(self, order: int) -> None:
+        """Write its queue key: its triaged risk and referral day now, ``order``-th queued."""
+        write_key(self, self.triaged_risk, self.referral_day, order)
 
     def values(self) -> dict[str, Any]:
         """The packed fields by name."""
-        return dict(zip(NAMES, _LAYOUT.unpack(self), strict=True))
+        return dict(zip(NAMES, _LAYOUT.unpack_from(self, KEY_SIZE), strict=True))
 
     def as_case(self) -> Case:
         """A ``Case`` with these values, waiting for an officer (not registered anywhere)."""
-        case = case_of_values(_LAYOUT.unpack(self))
+        case = case_of_values(_LAYOUT.unpack_from(self, KEY_SIZE))
         case.stage = Stage.ALLOCATION
         return case
 
+    def taken(self) -> None:
+        """An officer has taken the case: keep only the key (the queue's heaps may still
+        hold it, and compare by it), so every entry of it reads as stale."""
+        del self[KEY_SIZE:]
+
     @property
     def is_open(self) -> bool:
-        """Still waiting: no officer has taken it (its bytes are not emptied)."""
-        return bool(self)
+        """Still waiting: no officer has taken it (its values are still there)."""
+        return len(self) > KEY_SIZE
 
     @property
     def stage(self) -> Stage:
-        return Stage.ALLOCATION if self else Stage.OFFICER
+        return Stage.ALLOCATION if len(self) > KEY_SIZE else Stage.OFFICER
 
 
 def case_of_values(values: tuple) -> Case:

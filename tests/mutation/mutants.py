@@ -230,6 +230,20 @@ MUTANTS = [
         "found[id(entry)] = case",
         "records: a waiting case re-queued with a new risk written twice into the case table",
     ),
+    Mutant(
+        "queue-key-negative-days-reversed",
+        "queue_order.py",
+        "return bits ^ _ALL if bits & _SIGN else bits | _SIGN",
+        "return bits | _SIGN",
+        "priority: backlog cases referred before day 0 queued newest first",
+    ),
+    Mutant(
+        "broken-rules-code-keeps-last",
+        "case_columns.py",
+        "code |= _RULE_BITS[rule]",
+        "code = _RULE_BITS[rule]",
+        "records: a closed case's broken rules written as the last one only",
+    ),
 ]
 
 

@@ -13,12 +13,13 @@ import pytest
 
 import sim
 from sim.model import Model, Streams, case_columns, replication_seed
-from sim.model.allocator import Allocator
+from sim.model.allocator import Allocator, _case_of
 from sim.model.case import Case
 from sim.model.case_columns import TABLE_COLUMNS, open_columns
 from sim.model.cases import CaseBook
 from sim.model.dormant import NAMES, Dormant
 from sim.model.enums import Stage
+from sim.model.queue_order import KEY_SIZE
 from tests.conftest import DATA
 
 
@@ -122,7 +123,7 @@ def test_sweeping_stale_queue_entries_gives_the_same_records(overloaded_small, m
     assert records.inspections == kept.inspections
     # the heaps hold the waiting cases and few others: no closed case stays behind
     stale = [e for h in (model.allocator._waiting, model.allocator._eligible) for e in h
-             if e[3].stage is not Stage.ALLOCATION]  # fmt: skip
+             if _case_of(e).stage is not Stage.ALLOCATION]  # fmt: skip
     waiting = model.cases.open_in(Stage.ALLOCATION)
     assert len(stale) <= max(20, waiting // 4) + 1
 
@@ -199,8 +200,13 @@ def test_a_packed_case_comes_back_with_the_same_bits():
     waiting.triaged_risk, waiting.safeguarding_day = 0, 7.5
     assert (waiting.triaged_risk, waiting.safeguarding_day, waiting.id) == (0, 7.5, 123_456_789)
     assert waiting.is_open and waiting.stage is Stage.ALLOCATION
-    waiting.clear()
+    values = bytes(waiting[KEY_SIZE:])
+    waiting.file(17)
+    key = bytes(waiting[:KEY_SIZE])
+    assert bytes(waiting[KEY_SIZE:]) == values, "the key is written before the values"
+    waiting.taken()
     assert not waiting.is_open and waiting.stage is not Stage.ALLOCATION
+    assert bytes(waiting) == key, "a taken case keeps its key: the heaps still compare by it"
 
 
 def test_closed_case_rows_keep_every_value_exactly(long_small):
