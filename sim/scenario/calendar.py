@@ -41,6 +41,15 @@ Day = Annotated[float, WithJsonSchema(DAY_JSON_SCHEMA)]
 """A simulated day (≥ 0); in a file also an ISO date, turned into a day at load."""
 
 
+def takes_a_date(loc: tuple) -> bool:
+    """Whether the key at ``loc`` (a validation error's location: keys and list indices)
+    takes a date as well as a day number."""
+    keys = tuple(part for part in loc if not isinstance(part, int))
+    if keys == ("workforce", "training", "first_intake_day"):
+        return True
+    return len(keys) == 2 and len(loc) == 3 and keys in DAY_KEYS
+
+
 def as_date(value: Any) -> dt.date | None:
     """``value`` as a calendar date if it is one (a date or an ISO ``YYYY-MM-DD`` string),
     else ``None``. Raises ``ValueError`` for a string shaped like a date that is not one."""

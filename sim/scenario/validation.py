@@ -11,6 +11,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError, close_spellings
+from sim.scenario.calendar import takes_a_date
 from sim.scenario.schema import Scenario
 
 _DIST_TAGS = {"fixed", "exponential", "lognormal", "gamma", "uniform"}
@@ -34,6 +35,8 @@ def validation_message(err: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "union_tag_not_found":
         return key, "expected a distribution with a 'kind' key"
     msg = msg.removeprefix("Value error, ")
+    if kind in ("float_parsing", "float_type") and takes_a_date(tuple(err.get("loc", ()))):
+        msg = "expected a day number or a date (YYYY-MM-DD)"
     msg = msg.replace("Input should be ", "expected ")
     got = err.get("input")
     if kind not in ("value_error", "assertion_error") and not isinstance(got, dict | list):

@@ -80,6 +80,23 @@ def test_dates_give_the_same_results_as_day_numbers(tmp_path):
         ),
         ("run: {end_date: 2014-02-01}", "run.end_date", "warm-up"),
         ("run: {end_date: 2014-12-31, horizon_days: 100}", "run.end_date", "give one of them"),
+        (  # neither a day nor a date: the message offers both
+            "measures: [{name: m, day: next tuesday, add: {triage.staff: 1}}]",
+            "measures.0.day",
+            'expected a day number or a date (YYYY-MM-DD) (got "next tuesday")',
+        ),
+        ("inspections: [{name: i, day: soon}]", "inspections.0.day", "or a date (YYYY-MM-DD)"),
+        (
+            "surges: [{start_day: [1], days: 3, multiplier: 2}]",
+            "surges.0.start_day",
+            "expected a day number or a date (YYYY-MM-DD)",
+        ),
+        (
+            "workforce: {training: {first_intake_day: soon}}",
+            "workforce.training.first_intake_day",
+            "or a date (YYYY-MM-DD)",
+        ),
+        ("run: {warmup_days: soon}", "run.warmup_days", "expected a valid number"),
     ],
 )
 def test_bad_dates_name_the_key(tmp_path, text, key, words):
