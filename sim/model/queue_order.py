@@ -33,9 +33,16 @@ def day_bits(day: float) -> int:
     return bits ^ _ALL if bits & _SIGN else bits | _SIGN
 
 
+_POSITIVE = struct.Struct(">BdQ")  # a positive day's bits are its big-endian float64's
+
+
 def write_key(entry: bytearray, risk: int, referral_day: float, order: int) -> None:
     """Write the queue key of a case at the start of ``entry``."""
-    KEY.pack_into(entry, 0, risk, day_bits(referral_day), order)
+    if referral_day > 0.0:  # every referral after day 0: no bits to map
+        _POSITIVE.pack_into(entry, 0, risk, referral_day, order)
+        entry[1] |= 0x80  # the sign bit, set as day_bits sets it for a positive day
+    else:
+        KEY.pack_into(entry, 0, risk, day_bits(referral_day), order)
 
 
 class QueueEntry(bytearray):

@@ -7,7 +7,7 @@ import heapq
 import numpy as np
 
 from sim.model.case import Case
-from sim.model.queue_order import KEY_SIZE, QueueEntry, day_bits
+from sim.model.queue_order import KEY, KEY_SIZE, QueueEntry, day_bits, write_key
 
 
 def test_day_bits_order_days_as_numbers():
@@ -17,6 +17,10 @@ def test_day_bits_order_days_as_numbers():
     by_bits = sorted(days, key=day_bits)
     assert by_bits == sorted(days)
     assert day_bits(-0.0) == day_bits(0.0), "equal days, equal bits (the order number decides)"
+    for i, day in enumerate(days):  # a key written by any path holds those bits
+        entry = bytearray(KEY_SIZE)
+        write_key(entry, i % 5, day, 10**12 + i)
+        assert bytes(entry) == KEY.pack(i % 5, day_bits(day), 10**12 + i), day
 
 
 def test_entries_come_off_a_heap_in_the_order_of_their_tuples():
