@@ -18,31 +18,26 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-KEY = struct.Struct(">BQQ")
-"""Triaged risk, ordered referral-day bits, order number."""
-KEY_SIZE = KEY.size
-_DOUBLE = struct.Struct("<d")
-_SIGN = 1 << 63
+_KEY = struct.Struct(">BdQ")
+"""Triaged risk, referral day (then mapped, see :func:`write_key`), order number."""
+KEY_SIZE = _KEY.size
+_DAY = slice(1, 9)  # where the day's 8 bytes are in a key
 _ALL = (1 << 64) - 1
 
 
-def day_bits(day: float) -> int:
-    """The bits of ``day`` as an unsigned number in the order of the days (finite days;
-    -0.0 counts as 0.0, as it compares)."""
-    bits = int.from_bytes(_DOUBLE.pack(day + 0.0), "little")  # + 0.0: -0.0 becomes 0.0
-    return bits ^ _ALL if bits & _SIGN else bits | _SIGN
-
-
-_POSITIVE = struct.Struct(">BdQ")  # a positive day's bits are its big-endian float64's
-
-
 def write_key(entry: bytearray, risk: int, referral_day: float, order: int) -> None:
-    """Write the queue key of a case at the start of ``entry``."""
-    if referral_day > 0.0:  # every referral after day 0: no bits to map
-        _POSITIVE.pack_into(entry, 0, risk, referral_day, order)
-        entry[1] |= 0x80  # the sign bit, set as day_bits sets it for a positive day
+    """Write the queue key of a case at the start of ``entry``.
+
+    The day is packed as a big-endian float64 and mapped so that its bytes compare as the
+    numbers do: a day of zero or more gets its sign bit set, a negative day (a backlog
+    case's) has every bit flipped, so that the more negative sorts first and every
+    negative day before day 0. -0.0 is packed as 0.0, which it equals.
+    """
+    _KEY.pack_into(entry, 0, risk, referral_day + 0.0, order)  # + 0.0: -0.0 becomes 0.0
+    if referral_day >= 0.0:
+        entry[1] |= 0x80
     else:
-        KEY.pack_into(entry, 0, risk, day_bits(referral_day), order)
+        entry[_DAY] = (int.from_bytes(entry[_DAY], "big") ^ _ALL).to_bytes(8, "big")
 
 
 class QueueEntry(bytearray):

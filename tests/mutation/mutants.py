@@ -233,9 +233,9 @@ MUTANTS = [
     Mutant(
         "queue-key-negative-days-reversed",
         "queue_order.py",
-        "return bits ^ _ALL if bits & _SIGN else bits | _SIGN",
-        "return bits | _SIGN",
-        "priority: backlog cases referred before day 0 queued newest first",
+        "    if referral_day >= 0.0:\n        entry[1] |= 0x80",
+        "    if True:\n        entry[1] |= 0x80",
+        "priority: backlog cases referred before day 0 queued after newer ones, oldest last",
     ),
     Mutant(
         "broken-rules-code-keeps-last",
