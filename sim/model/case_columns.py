@@ -63,9 +63,6 @@ _GRADE_NAMES = ("", *GRADES)
 _RULE_BITS = {rule: 1 << i for i, rule in enumerate(RULE_NAMES)}
 """Each grading rule's bit in a closed case's code of broken rules."""
 assert len(_RULE_BITS) <= 16  # the codes are kept as 16-bit numbers
-_TYPE_CODES = {"i8": "q", "i4": "i", "f8": "d", "b1": "B", "i1": "b"}
-"""The ``array.array`` type code of each numpy type of :data:`_BLOCK_TYPE`'s fields."""
-assert all(array(code).itemsize == np.dtype(t).itemsize for t, code in _TYPE_CODES.items())
 _CASE_DEFAULTS = {f.name: f.default for f in fields(Case)}
 """What a ``Case`` holds before anything sets it (nan days, false flags)."""
 
@@ -90,26 +87,23 @@ class ClosedCases:
 
     Each closed case becomes a tuple of its numeric fields and the two grades as codes;
     every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`,
-    whose fields are appended to one growing ``array.array`` per column, and the broken
+    whose fields' bytes are appended to one growing buffer per column, and the broken
     rules are kept as one code a case (a bit per rule of ``RULE_NAMES``), so a closed case
     costs about 103 bytes. At the end :meth:`table` moves the columns into the case table
     one at a time, freeing each column's buffer as its table column is made.
 
-    The columns' arrays are made with the book, before the run: a numpy array or a string
-    made in the middle of a run and kept after it would sit among the model's objects in
-    Python's small-object allocator, and keep the 1 MiB arena around it from going back to
-    the system when the model is freed (before this layout, the 500 arrays of a 10-year
-    baseline's chunks and its strings of rules kept about 40 MB of a freed model's
-    arenas). The arrays' own buffers are large, so they come from the C allocator, mapped
-    on their own (:func:`sim.model.memory.keep_large_blocks_mapped`).
+    The buffers are made with the book, before the run, and no array or string is made
+    and kept during it ("Small objects" in :mod:`sim.model.memory`). The chunk arrays of
+    the layout before (about 500 in a 10-year baseline) pinned about one arena there (45
+    arenas after the model was freed, against 44); the buffers themselves are large, so
+    they come from the C allocator, mapped on their own
+    (:func:`sim.model.memory.keep_large_blocks_mapped`).
     """
 
     def __init__(self) -> None:
         self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
         self._rows: list[tuple] = []
-        self._columns: dict[str, array] = {
-            name: array(_TYPE_CODES[_BLOCK_TYPE[name].str[1:]]) for name in _BLOCK_TYPE.names
-        }
+        self._columns = {name: bytearray() for name in _BLOCK_TYPE.names}
         self._rules = array("H")  # each case's broken rules as bits of RULE_NAMES
         self._n = 0
         self._moved = False
@@ -139,7 +133,7 @@ class ClosedCases:
             rows = [(*r[:-2], codes[r[-2]], codes[r[-1]]) for r in self._rows]
             block = np.array(rows, dtype=_BLOCK_TYPE)
             for name, column in self._columns.items():
-                column.frombytes(np.ascontiguousarray(block[name]).tobytes())
+                column += block[name].tobytes()  # the field's values, one after another
             self._rows = []
 
     def _column(self, name: str) -> np.ndarray:
