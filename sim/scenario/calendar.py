@@ -29,6 +29,8 @@ DAY_KEYS = (
     ("surges", "start_day"),
 )
 """(list section, key) pairs whose items take a day or a date."""
+FIRST_INTAKE_KEY = ("workforce", "training", "first_intake_day")
+"""The one key outside those lists that takes a day or a date."""
 
 DAY_JSON_SCHEMA = {
     "anyOf": [
@@ -45,7 +47,7 @@ def takes_a_date(loc: tuple) -> bool:
     """Whether the key at ``loc`` (a validation error's location: keys and list indices)
     takes a date as well as a day number."""
     keys = tuple(part for part in loc if not isinstance(part, int))
-    if keys == ("workforce", "training", "first_intake_day"):
+    if keys == FIRST_INTAKE_KEY:
         return True
     return len(keys) == 2 and len(loc) == 3 and keys in DAY_KEYS
 
@@ -198,6 +200,6 @@ def _first_intake(data: dict[str, Any], start: dt.date) -> None:
     workforce = data.get("workforce")
     training = workforce.get("training") if isinstance(workforce, Mapping) else None
     if isinstance(training, Mapping) and "first_intake_day" in training:
-        key = "workforce.training.first_intake_day"
+        key = ".".join(FIRST_INTAKE_KEY)
         day = _to_day(training["first_intake_day"], start, key)
         data["workforce"] = {**workforce, "training": {**training, "first_intake_day": day}}
