@@ -27,10 +27,13 @@ EVENTS_PER_OFFICER = 10.0
 """Simulation events per officer in post at day 0 (start, leaving, replacement), roughly."""
 MAX_EVENTS = 1e10
 """Most events over all replications a run may have without ``allow_large`` (about 40
-replications of ``scenarios/baseline.yaml``, some 11 hours on one core)."""
-EVENTS_PER_SECOND = 2.5e5
-"""Events one core simulates a second, roughly (about 10,000 referrals a second measured
-on ``scenarios/baseline.yaml``); for the time in messages only."""
+replications of ``scenarios/baseline.yaml``, some 2.5 hours on one core)."""
+EVENTS_PER_SECOND = 1.1e6
+"""Events one core simulates a second, roughly (about 44,000 referrals a second, at 25
+events a referral, on ``scenarios/baseline.yaml``: measured on 2026-12-04 at 5.0 ms of one
+core per replication-day in the what-if page's quick mode, and 4.1 million referrals in
+40 s on 2 cores by ``sim run``; 2.5e5 before the speed work of 2026-12-03); for the time
+in messages and the page's first guess only."""
 MAX_OBJECTS = 1e6
 """Most officers, starting backlog cases and time-series rows one replication may hold."""
 

@@ -39,3 +39,19 @@ def test_tandem_model_runs_near_theory():
     referrals, sojourn = tandem.run_model(200.0, 3)
     assert referrals > 500
     assert 0.5 * tandem.jackson_sojourn() < sojourn < 2 * tandem.jackson_sojourn()
+
+
+def test_app_benchmark_finds_its_levels_in_the_shipped_levers_file():
+    app = _module("app_run_to_results")
+    first = list(next(iter(_levers().levers.values())).options())
+    assert first[app._steps_to(100)] == 100 and first[app._steps_to(75)] == 75
+    record = {"runs": [{"what": "both cached", "more_detectives": 100,
+                        "estimate_shown": "about 2 s", "wall_seconds": 2.8}],
+              "machine": {"cores": 2}}  # fmt: skip
+    assert "| both cached | 100 | about 2 s | 2.8 |" in app.markdown(record)
+
+
+def _levers():
+    from sim.search.levers import read_levers
+
+    return read_levers(ROOT / "scenarios" / "levers.yaml")
