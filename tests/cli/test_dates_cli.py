@@ -141,3 +141,27 @@ def test_warmup_shows_dates_and_takes_until(dated):
     assert "measuring from 2014-" in p.output
     assert "1 replications of 201 days from 2014-01-01" in p.output
     assert "never happens" not in p.output
+
+
+def test_compare_says_a_shared_warning_once_naming_its_files(tmp_path, dated):
+    # small.yaml and dated.yaml share the inspection on day 200; only dated.yaml has the
+    # measure: one line for the inspection naming both files, one for the measure
+    out = tmp_path / "cmp"
+    p = invoke("compare", str(SMALL), str(dated), *RUN, "--days", "30", "--out", str(out))
+    assert p.exit_code == 0, p.output
+    shared = "inspection 'inspection' starts on day 200 (2014-07-20)"
+    assert p.output.count(shared) == 1
+    assert f"warning: {SMALL}, {dated} (2 scenario files): {shared}" in p.output
+    assert p.output.count("measure 'more_staff' starts on day 120") == 1
+    assert f"warning: {dated}: measure 'more_staff'" in p.output
+
+
+def test_once_each_names_two_files_and_counts_the_rest():
+    from sim.cli.schedule_notes import once_each
+
+    found = [(f"s{i}.yaml", "inspection 'late' never happens") for i in range(5)]
+    found.insert(1, ("s0.yaml", "measure 'm' never happens"))
+    assert once_each(found) == [
+        "s0.yaml, s1.yaml and 3 more (5 scenario files): inspection 'late' never happens",
+        "s0.yaml: measure 'm' never happens",
+    ]
