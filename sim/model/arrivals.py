@@ -140,7 +140,7 @@ def arrival_process(model: Model, index: int) -> Step:
         under_grade, case = draws[:, 1].tolist(), draws[:, 2].tolist()
         hours = scenario.triage.hours
         for i, day in enumerate(days):
-            yield day - env.now
+            yield day - env._now  # the clock (SimPy's ``now`` without the property call)
             rate_changed = False
             if model.scenario is not scenario:  # a measure since the last arrival
                 scenario = model.scenario
@@ -148,16 +148,13 @@ def arrival_process(model: Model, index: int) -> Step:
                 cumulative = _cumulative(scenario, name, model.risk_names)
                 risks[i:] = risk_levels(cumulative, draws[i:, 0])
                 hours = scenario.triage.hours
-            now = env.now
+            now = env._now
             arrived(index, now)
+            # positional, in Referral's field order: category, true risk, referral day,
+            # triage hours, under-grade draw, case draw
             arrives(
                 Referral(
-                    category=index,
-                    true_risk=risks[i],
-                    referral_day=now,
-                    triage_hours=sample(hours, triage_stream),
-                    under_grade_draw=under_grade[i],
-                    case_draw=case[i],
+                    index, risks[i], now, sample(hours, triage_stream), under_grade[i], case[i]
                 )
             )
             if rate_changed:  # the window's later arrivals are dropped, their draws undrawn

@@ -86,6 +86,10 @@ def sample(dist: Any, stream: BlockStream) -> float:
     kind = dist.standard
     if kind is None:
         return dist.from_standard(0.0)
+    i = stream._next  # the block in hand, of this very kind: its next number, no call
+    if kind is stream._kind and i < len(stream._values):
+        stream._next = i + 1
+        return dist.from_standard(stream._values[i])
     return dist.from_standard(stream.standard(kind))
 
 

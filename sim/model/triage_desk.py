@@ -94,8 +94,15 @@ class TriageDesk(StaffPool):
         on_done: Callable[[Referral], None],
     ) -> None:  # fmt: skip
         """Queue ``referral`` for triage; ``on_done(referral)`` runs when its service ends."""
-        heapq.heappush(self._queue, (priority, next(self._order), service_days, referral, on_done))
-        self._start_waiting()
+        job = (priority, next(self._order), service_days, referral, on_done)
+        if self._queue or self.busy >= self._capacity:
+            heapq.heappush(self._queue, job)
+            self._start_waiting()
+            return
+        # a server is free and nobody waits: the job would go into the queue and straight
+        # out again (what most referrals do), so it starts now
+        self.busy += 1
+        heapq.heappush(self._due, (self.env._now + service_days, next(self._due_order), job))
 
     def _start_waiting(self) -> None:
         """Start waiting referrals on free staff (after a submission, a service's end or a
