@@ -61,6 +61,12 @@ def instructions(tree: Path, days: float) -> int:
     args += [sys.executable, "-c", REPLICATION, f"{days:g}"]
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0"}
     done = subprocess.run(args, cwd=tree, env=env, capture_output=True, text=True)
+    # a replication must run to its end, and the start-up run (0 days) must stop at the
+    # scenario's check, not earlier: a run that fails otherwise (code too old for this
+    # script, say) would give a count of something else
+    stopped_at_check = days == 0 and "horizon_days" in done.stderr
+    if done.returncode != 0 and not stopped_at_check:
+        sys.exit(f"the run of {tree} ({days:g} days) failed:\n{done.stderr[-2000:]}")
     found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
     if found is None:
         sys.exit(f"callgrind gave no count for {tree}:\n{done.stderr[-2000:]}")
