@@ -21,14 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,45 +32,30 @@ from whole_process import ROOT, machine, write_record  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
+# the browser tests' chromium, flags and way of serving the page
 from tests.chromium import ARGS as CHROMIUM_ARGS  # noqa: E402
-from tests.chromium import CHROMIUM  # noqa: E402  (the browser tests' chromium and flags)
+from tests.chromium import CHROMIUM  # noqa: E402
+from tests.processes import free_port, start_sim, stop_group, wait_serving  # noqa: E402
 
 LEVERS = ROOT / "scenarios" / "levers.yaml"
+LEVER = "more_detectives"
+"""The lever moved between runs: the first of the levers file, so the page's first slider."""
 RUN_TIMEOUT_MS = 60 * 60 * 1000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("sim app ended before serving the page")
-        try:
-            url = f"http://127.0.0.1:{port}/_stcore/health"
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"sim app did not serve on port {port} within {timeout:g} s")
-
-
 def _steps_to(level: float) -> int:
-    """Slider steps from the first lever's leftmost option to ``level`` (the page shows the
+    """Slider steps from :data:`LEVER`'s leftmost option to ``level`` (the page shows the
     levers file's options in order, "off" first for an optional lever)."""
     from sim.search.levers import read_levers
 
-    first = next(iter(read_levers(LEVERS).levers.values()))
-    return list(first.options()).index(level)
+    levers = read_levers(LEVERS).levers
+    if next(iter(levers)) != LEVER:
+        raise SystemExit(f"{LEVERS}: expected {LEVER} as the first lever (the first slider)")
+    return list(levers[LEVER].options()).index(level)
 
 
 def _set_detectives(page, level: int) -> None:
-    """Put the first lever (more detectives) at ``level`` (from its leftmost option)."""
+    """Put :data:`LEVER` (more detectives, the first slider) at ``level``."""
     slider = page.locator('[data-testid="stSlider"] input').first
     slider.focus()
     slider.press("Home")
@@ -108,15 +88,12 @@ def measure(workers: int | None) -> list[dict]:
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="app-bench-") as tmp:
-        port = _free_port()
-        args = [sys.executable, "-m", "sim.cli.app", "app", str(ROOT / "scenarios/baseline.yaml"),
-                "--levers", str(LEVERS), "--port", str(port)]  # fmt: skip
-        if workers:
-            args += ["--workers", str(workers)]
-        log = open(Path(tmp) / "app.log", "w", encoding="utf-8")  # noqa: SIM115
-        server = subprocess.Popen(args, cwd=tmp, stdout=log, stderr=log, start_new_session=True)
+        port = free_port()
+        args = ["app", str(ROOT / "scenarios/baseline.yaml"), "--levers", str(LEVERS),
+                "--port", str(port), *(["--workers", str(workers)] if workers else [])]  # fmt: skip
+        server = start_sim(args, Path(tmp), own_group=True)  # output in tmp/sim.std*
         try:
-            _wait_healthy(port, server)
+            wait_serving(port, server, timeout=180)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1300, "height": 2400})
@@ -135,12 +112,7 @@ def measure(workers: int | None) -> list[dict]:
                     print(f"{what}: {seconds:.1f} s ({estimate})", flush=True)
                 browser.close()
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-            log.close()
+            stop_group(server)
     return rows
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 try:  # psutil comes with Dask; /proc does the same job on Linux without it
@@ -51,6 +54,39 @@ def start_sim(
             env=env,
             start_new_session=own_group,
         )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_serving(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until ``sim app`` (``server``) answers its health check on ``port``; raise
+    :class:`RuntimeError` if it ends first or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("sim app ended before serving the page")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"sim app did not serve on port {port} within {timeout:g} s")
+
+
+def stop_group(server: subprocess.Popen) -> None:
+    """End a server started with ``own_group``: SIGTERM to its process group, SIGKILL if it
+    has not ended 20 s later."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
 
 
 def stderr_of(cwd: Path, name: str = "sim") -> str:

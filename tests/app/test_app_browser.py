@@ -13,16 +13,13 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.chromium import needs_chromium
-from tests.processes import sim_cmd, start_sim
+from tests.processes import free_port, sim_cmd, start_sim, stop_group, wait_serving
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEVERS = Path(__file__).resolve().parent / "levers_small.yaml"
@@ -31,42 +28,19 @@ KPI = "inspection_substandard_rate"
 pytestmark = needs_chromium("drive the page in a real browser")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(port: int, server, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "sim app ended before serving the page"
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"sim app did not serve on port {port} within {timeout:g} s")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """``sim app`` on tests/data/small.yaml and a small levers file, on a free port."""
     pytest.importorskip("streamlit", reason="pip install -e '.[app]'")
     cwd = tmp_path_factory.mktemp("app")
-    port = _free_port()
+    port = free_port()
     args = ["app", str(DATA / "small.yaml"), "--levers", str(LEVERS), "--port", str(port)]
     server = start_sim([*args, "-w", "1"], cwd, own_group=True)
     try:
-        _wait_healthy(port, server)
+        wait_serving(port, server)
         yield {"url": f"http://127.0.0.1:{port}/", "cwd": cwd, "server": server}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except Exception:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_group(server)
 
 
 def test_server_listens_on_localhost_only(served):

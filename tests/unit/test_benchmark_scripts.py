@@ -41,17 +41,11 @@ def test_tandem_model_runs_near_theory():
     assert 0.5 * tandem.jackson_sojourn() < sojourn < 2 * tandem.jackson_sojourn()
 
 
-def test_app_benchmark_finds_its_levels_in_the_shipped_levers_file():
+def test_app_benchmark_finds_its_lever_and_levels_in_the_shipped_levers_file():
+    # the page's first slider must be more detectives, options off, 25, 50, 75, 100
     app = _module("app_run_to_results")
-    first = list(next(iter(_levers().levers.values())).options())
-    assert first[app._steps_to(100)] == 100 and first[app._steps_to(75)] == 75
+    assert (app._steps_to(100), app._steps_to(75)) == (4, 3)
     record = {"runs": [{"what": "both cached", "more_detectives": 100,
                         "estimate_shown": "about 2 s", "wall_seconds": 2.8}],
               "machine": {"cores": 2}}  # fmt: skip
     assert "| both cached | 100 | about 2 s | 2.8 |" in app.markdown(record)
-
-
-def _levers():
-    from sim.search.levers import read_levers
-
-    return read_levers(ROOT / "scenarios" / "levers.yaml")
