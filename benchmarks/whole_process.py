@@ -86,8 +86,9 @@ def machine() -> dict:
     """Cores, load average, Python, commit and time of measurement, and whether Python
     writes its bytecode cache: with ``PYTHONDONTWRITEBYTECODE`` set (as on some build
     machines), every fresh process compiles the project's own modules again: ``sim --help``
-    took 0.74 s (0.70–0.80) so and 0.60 s (0.54–0.78) with the cache written, 5 runs each
-    on 2 cores (2026-12-04). Start-up figures compare only between runs that agree on it."""
+    took 0.74 s (0.70–0.80) with it set and 0.60 s (0.54–0.78) with the cache written, 5
+    runs each on 2 cores (2026-12-04). Start-up figures compare only between runs that
+    agree on it."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
