@@ -45,6 +45,7 @@ import numpy as np
 import simpy
 
 from sim.experiment.kpis import compute_kpis
+from sim.experiment.model_build import model_build
 from sim.model import replication_seed, simulate
 from sim.stats import theory
 from sim.verify import exponential_hours, textbook_scenario
@@ -190,6 +191,7 @@ def summarise(rows: list[dict[str, dict]], days: float) -> dict:
         ]
         result[f"time_per_referral_model_over_{peer}"] = _spread(ratios, 3)
     result["rounds"] = len(rows)
+    result["model_build"] = model_build()
     result["python"] = platform.python_version()
     result["machine"] = platform.machine()
     return result

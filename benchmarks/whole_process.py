@@ -82,6 +82,14 @@ def fmt(s: dict[str, float], digits: int = 1) -> str:
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
+def _model_build() -> str:
+    """This checkout's model build ("compiled", or why its source runs): the compiled model
+    takes about 0.6 of the source's time on the tandem (docs/model.md)."""
+    from sim.experiment.model_build import model_build
+
+    return model_build()
+
+
 def machine() -> dict:
     """Cores, load average, Python, commit and time of measurement, and whether Python
     writes its bytecode cache: with ``PYTHONDONTWRITEBYTECODE`` set (as on some build
@@ -100,6 +108,7 @@ def machine() -> dict:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "writes_bytecode_cache": not sys.dont_write_bytecode,
+        "model_build": _model_build(),
         "commit": commit,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

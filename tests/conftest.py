@@ -7,10 +7,23 @@ from pathlib import Path
 import pytest
 
 import sim
+from sim.model import build
 from tests.chromium import ARGS, CHROMIUM
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With the model compiled, the ``source_model`` tests (which patch or subclass its
+    internals, as a compiled model does not allow) are skipped here and run on its Python
+    source by one test instead (tests/unit/test_compiled_model.py)."""
+    if not build.COMPILED:
+        return
+    skip = pytest.mark.skip(reason="patches the model: run on its source by test_compiled_model")
+    for item in items:
+        if item.get_closest_marker("source_model"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from sim.cli.app import app
 from sim.experiment.failures import ReplicationError
 from sim.model import engine
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 FAILING = 3
 
 

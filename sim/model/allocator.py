@@ -32,7 +32,7 @@ _Entry = Dormant | QueueEntry  # ordered as bytes: triaged risk, referral day, o
 
 def _case_of(entry: _Entry) -> Case | Dormant:
     """The case a queue entry files."""
-    return entry.case if entry.__class__ is QueueEntry else entry
+    return entry.case if entry.__class__ is QueueEntry else entry  # type: ignore[return-value]
 
 
 _SLACK_DAYS = 1e-9  # a timer set for a wait fires within float rounding of its end
@@ -144,7 +144,7 @@ class Allocator:
             heapq.heapify(heap)
         self._swept_size = len(self._waiting) + len(self._eligible)
 
-    def _schedule_eligibility(self, case: Case, entry: _Entry) -> None:
+    def _schedule_eligibility(self, case: Case | Dormant, entry: _Entry) -> None:
         after = self.model.scenario.allocation.untrained_after_days
         if after is None:
             return
@@ -153,21 +153,22 @@ class Allocator:
             return
         self._eligible_after(case, entry, after)
 
-    def _eligible_after(self, case: Case, entry: _Entry, days: float) -> None:
+    def _eligible_after(self, case: Case | Dormant, entry: _Entry, days: float) -> None:
         spell = case.waiting_since
         timer = self.model.env.timeout(days)
         timer.callbacks.append(lambda _ev: self._make_eligible(case, entry, spell))
 
-    def _make_eligible(self, case: Case, entry: _Entry, spell: float) -> None:
+    def _make_eligible(self, case: Case | Dormant, entry: _Entry, spell: float) -> None:
         # only if the case is still in the same spell of waiting that set the timer, and has
         # waited as long as the policy now asks (a measure may have lengthened or ended it)
         if case.stage is not Stage.ALLOCATION or case.waiting_since != spell:
             return
-        if self._wait_left(case) is not None and self._wait_left(case) <= _SLACK_DAYS:
+        left = self._wait_left(case)
+        if left is not None and left <= _SLACK_DAYS:
             heapq.heappush(self._eligible, entry)
             self.allocate()
 
-    def _wait_left(self, case: Case) -> float | None:
+    def _wait_left(self, case: Case | Dormant) -> float | None:
         """Days until the case may go to an untrained officer (None: never, by policy)."""
         after = self.model.scenario.allocation.untrained_after_days
         if after is None:
@@ -194,7 +195,7 @@ class Allocator:
         else:
             self._eligible_after(case, entry, left)
 
-    def reprioritise(self, case: Case) -> None:
+    def reprioritise(self, case: Case | Dormant) -> None:
         """Re-queue a waiting case whose triaged risk changed (its wait keeps counting)."""
         if case.stage is not Stage.ALLOCATION:
             return
@@ -223,8 +224,8 @@ class Allocator:
                 if officer is None:
                     break
                 if case.__class__ is Dormant:
-                    case = self.model.cases.wake(case)
-                self._assign(case, officer)
+                    case = self.model.cases.wake(case)  # type: ignore[arg-type]
+                self._assign(case, officer)  # type: ignore[arg-type]
 
     def _assign(self, case: Case, officer: Officer) -> None:
         self.model.cases.set_stage(case, Stage.OFFICER)

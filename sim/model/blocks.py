@@ -18,6 +18,7 @@ falls back to scalar draws for good. Every draw from a stream must go through it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ class BlockStream:
         self._kind: _Kind | None = None
         self._values: list[float] = []
         self._next = 0
-        self._state: dict[str, Any] | None = None
+        self._state: Mapping[str, Any] | None = None
         self._switches = 0
         self.blocked = True
 
@@ -65,6 +66,7 @@ class BlockStream:
         """Put the generator where scalar draws would be (unused block numbers undrawn) and
         return it, for a draw that does not go through :meth:`standard`."""
         if self._kind is not None and self._next < len(self._values):
+            assert self._state is not None  # set with the block in hand
             self.rng.bit_generator.state = self._state
             if self._next:
                 draw_standard(self.rng, self._kind, self._next)

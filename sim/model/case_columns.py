@@ -103,7 +103,7 @@ class ClosedCases:
     def __init__(self) -> None:
         self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
         self._rows: list[tuple] = []
-        self._columns = {name: bytearray() for name in _BLOCK_TYPE.names}
+        self._columns = {name: bytearray() for name in _BLOCK_TYPE.names or ()}
         self._rules = array("H")  # each case's broken rules as bits of RULE_NAMES
         self._n = 0
         self._moved = False
@@ -176,8 +176,8 @@ class ClosedCases:
             codes = self._column(name)
             texts = _filled(name, still_open.pop(name), n_open)
             cols[name] = np.concatenate([names[codes], *texts])[order]
-        rules = _filled("rules_broken", still_open.pop("rules_broken"), n_open)
-        rules = np.concatenate([_rule_texts(self._rules), *rules])
+        open_rules = _filled("rules_broken", still_open.pop("rules_broken"), n_open)
+        rules = np.concatenate([_rule_texts(self._rules), *open_rules])
         self._rules = array("H")
         cols["rules_broken"] = rules[order]
         return cols, cols.pop("at_large")

@@ -110,7 +110,7 @@ def force_grade(inspector_grade: str, draw: float, scenario: Scenario) -> str:
     The draw is scaled by the row's total (1 within validation's tolerance), so a grade with
     a share of 0 is never drawn.
     """
-    row = scenario.self_assessment.confusion.get(inspector_grade)
+    row = scenario.self_assessment.confusion.get(inspector_grade)  # type: ignore[call-overload]
     if row is None:
         return inspector_grade
     point = draw * sum(row.values())

@@ -174,6 +174,7 @@ class Officer:
 
     def _stretch_ended(self, _event: simpy.Event) -> None:
         stretch = self._stretch
+        assert stretch is not None  # woken at the end of one
         self._stretch = self._wake = None
         self._settle(stretch, stretch.last)
         self._session_over(stretch.case, stretch.chunk, stretch.hours[stretch.last])
@@ -200,8 +201,9 @@ class Officer:
     def _cut_short(self, _event: simpy.Event) -> None:
         """The stretch was cut (:meth:`cut`): wake at the end of its new last session
         instead, as an interrupted process would wait again."""
-        self._wake.callbacks.remove(self._stretch_ended)
-        stretch = self._stretch
+        stretch, wake = self._stretch, self._wake
+        assert stretch is not None and wake is not None  # cut while working
+        wake.callbacks.remove(self._stretch_ended)
         self._wait_until(stretch.ends[stretch.last])
 
     def _plan(self, case: Case, chunk: Chunk, left: float) -> _Stretch:

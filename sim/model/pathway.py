@@ -107,7 +107,7 @@ class Pathway:
         else:
             case.reallocations += 1
             case.untrained_officer = case.untrained_officer or not officer.trained
-        officer.give(case, case.pending[0])
+        officer.give(case, case.pending[0])  # type: ignore[misc]  # a list by now
 
     def _lapses(self, case: Case, officer: Officer) -> bool:
         """Whether the officer's practice fails on the case (after any supervisory review).
@@ -135,8 +135,9 @@ class Pathway:
     def chunk_done(self, case: Case, chunk: Chunk, officer: Officer) -> None:
         """The officer finished a chunk of work on ``case``: move the case on."""
         model = self.model
-        assert case.pending[0] is chunk, "officers work a case's chunks in order"
-        case.pending.pop(0)
+        pending = case.pending
+        assert isinstance(pending, list) and pending[0] is chunk, "chunks are worked in order"
+        pending.pop(0)
         if chunk is Chunk.SAFEGUARDING and math.isnan(case.safeguarding_day):
             case.safeguarding_day = model.env.now
         if chunk is Chunk.APPLICATION:

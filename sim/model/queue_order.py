@@ -45,6 +45,7 @@ class QueueEntry(bytearray):
     case it files in :attr:`case` (a ``Case`` or a packed case)."""
 
     __slots__ = ("case",)
+    case: Any  # a Case or a packed case (Dormant)
 
     @classmethod
     def of(cls, case: Any, order: int) -> QueueEntry:

@@ -128,8 +128,8 @@ class ReferralTally:
         # each mark is due twice: at the first event on its day or later (BEFORE), then at
         # the first event after its day (THROUGH); due days, latest first
         due = [d for m in reversed(self._marks) for d in (math.nextafter(m, math.inf), m)]
-        self._arrival_due, self._arrival_notes = list(due), []
-        self._decision_due, self._decision_notes = list(due), []
+        self._arrival_due, self._arrival_notes = list(due), list[tuple[int, ...]]()
+        self._decision_due, self._decision_notes = list(due), list[tuple[int, ...]]()
         self._arrival_next = self._decision_next = due[-1]
 
     def arrived(self, category: int, day: float) -> None:
@@ -163,13 +163,13 @@ class ReferralTally:
         arrivals = self._arrival_notes + [tuple(self._arrived)] * len(self._arrival_due)
         decisions = self._decision_notes + [self._decision_note()] * len(self._decision_due)
         m, c = len(self._marks), len(self._arrived)
-        arrivals = np.array(arrivals, dtype=np.int64).reshape(m, 2, c)
-        decisions = np.array(decisions, dtype=np.int64).reshape(m, 2, 1 + c)
+        arrived = np.array(arrivals, dtype=np.int64).reshape(m, 2, c)
+        decided = np.array(decisions, dtype=np.int64).reshape(m, 2, 1 + c)
         return ReferralRecords(
             marks=np.array(self._marks, dtype=float),
-            arrived=arrivals,
-            opened=decisions[:, :, 1:],
-            decided=decisions[:, :, 0],
+            arrived=arrived,
+            opened=decided[:, :, 1:],
+            decided=decided[:, :, 0],
             arrived_in_run=np.array(self._arrived, dtype=np.int64),
             opened_in_run=np.array(self._opened, dtype=np.int64),
             decided_in_run=self._decided,

@@ -54,7 +54,7 @@ class ServerPool(StaffPool):
     """``capacity`` servers whose services are SimPy events; each job has a priority and a
     service time in days."""
 
-    def submit(self, priority: float, service_days: float, on_done: Callable[[], None]) -> None:
+    def submit(self, priority: float, service_days: float, on_done: Callable[[], object]) -> None:
         """Queue a job; ``on_done`` runs when its service ends."""
         heapq.heappush(self._queue, (priority, next(self._order), service_days, on_done))
         self._start_waiting()
@@ -71,10 +71,10 @@ class ServerPool(StaffPool):
             _, _, service_days, on_done = heapq.heappop(queue)
             self.busy += 1
             done = timeout(service_days)
-            done.on_done = on_done  # read by _finish: no closure per job
+            done.on_done = on_done  # type: ignore[attr-defined]  # read by _finish: no closure per job
             done.callbacks.append(self._finish)
 
     def _finish(self, event: simpy.Event) -> None:
         self.busy -= 1
-        event.on_done()
+        event.on_done()  # type: ignore[attr-defined]
         self._start_waiting()

@@ -23,15 +23,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Generator
 from itertools import count
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 from simpy.events import URGENT
 
 from sim.model.servers import StaffPool
-
-if TYPE_CHECKING:
-    from sim.model.case import Referral
 
 Step = Generator[float, None, None]
 """An arrival stream: yields the days to wait until it runs again."""
@@ -46,7 +43,7 @@ class DeskEnvironment(simpy.Environment):
         super().__init__(initial_time)
         self.desk: TriageDesk | None = None
 
-    def run(self, until: float | None = None) -> None:
+    def run(self, until: float | simpy.Event | None = None) -> None:
         """Run to day ``until`` (SimPy's and the desk's events before it; the clock then
         reads ``until``), or, with ``None``, until neither has an event left."""
         desk = self.desk
@@ -81,7 +78,7 @@ class TriageDesk(StaffPool):
     priority queue: lower priority values first, then arrival order; non-preemptive),
     scheduled off SimPy's schedule."""
 
-    def __init__(self, env: DeskEnvironment, capacity: int) -> None:
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
         if not isinstance(env, DeskEnvironment) or env.desk is not None:
             raise TypeError("a triage desk needs a DeskEnvironment of its own")
         super().__init__(env, capacity)
@@ -90,10 +87,10 @@ class TriageDesk(StaffPool):
         env.desk = self
 
     def submit(
-        self, priority: float, service_days: float, referral: Referral,
-        on_done: Callable[[Referral], None],
-    ) -> None:  # fmt: skip
-        """Queue ``referral`` for triage; ``on_done(referral)`` runs when its service ends."""
+        self, priority: float, service_days: float, referral: Any, on_done: Callable[[Any], None]
+    ) -> None:
+        """Queue ``referral`` (the model's :class:`~sim.model.case.Referral`; the desk only
+        hands it back) for triage; ``on_done(referral)`` runs when its service ends."""
         job = (priority, next(self._order), service_days, referral, on_done)
         if self._queue or self.busy >= self._capacity:
             heapq.heappush(self._queue, job)

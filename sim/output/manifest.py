@@ -1,4 +1,5 @@
-"""Manifests: what made an output folder (kind, when, the command, the versions)."""
+"""Manifests: what made an output folder (kind, when, the command, the versions, the
+model's build)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
+
+from sim.experiment.model_build import model_build
 
 DEPENDENCIES = ("simpy", "numpy", "scipy", "pandas", "pydantic", "pyyaml", "typer", "rich")
 
@@ -30,4 +33,5 @@ def manifest_header(kind: str, command: Sequence[str] | None = None) -> dict[str
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": list(command) if command is not None else list(sys.argv),
         "versions": package_versions(),
+        "model_build": model_build(),
     }

@@ -17,6 +17,8 @@ from sim.model.arrivals import WINDOW_DAYS, RateParameters, rate_bound, rates, w
 from sim.model.pathway import Pathway
 from sim.scenario.loader import validate
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 SMALL = Path(__file__).parents[1] / "data" / "small.yaml"
 
 # growth, a seasonal swing of ±60% peaking on day 40, and a surge that triples the rate

@@ -22,6 +22,8 @@ from sim.model.enums import Stage
 from sim.model.queue_order import KEY_SIZE
 from tests.conftest import DATA
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 def _run(scenario, prune: bool, monkeypatch) -> tuple[Model, sim.model.ReplicationRecords]:
     if not prune:

@@ -15,6 +15,8 @@ from sim.model.harvest import Harvest
 from tests.conftest import DATA, ROOT
 from tests.records import assert_same_records
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 @pytest.fixture(scope="module")
 def small():

@@ -17,6 +17,8 @@ from sim.model.referral_tally import ReferralTally, window_marks
 from sim.stats import percentile as percentile_module
 from tests.conftest import DATA
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 class RowsBeside(ReferralTally):
     """The tally, also keeping the rows the KPIs used to read (one per referral)."""

@@ -18,11 +18,18 @@ from sim.model.servers import ServerPool
 from sim.model.triage_desk import DeskEnvironment, TriageDesk
 
 
-class DeskPool(TriageDesk):
-    """The triage desk with the pool's ``submit(priority, days, on_done)``."""
+class DeskPool:
+    """The triage desk with the pool's ``submit(priority, days, on_done)`` (wrapped, not
+    subclassed: the installed model is compiled, and Python classes cannot extend it)."""
+
+    def __init__(self, env: DeskEnvironment, capacity: int) -> None:
+        self.desk = TriageDesk(env, capacity)
 
     def submit(self, priority: float, service_days: float, on_done: Callable[[], None]) -> None:
-        super().submit(priority, service_days, None, lambda _referral: on_done())
+        self.desk.submit(priority, service_days, None, lambda _referral: on_done())
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.desk, name)
 
 
 @pytest.fixture(params=[ServerPool, DeskPool], ids=["pool", "desk"])

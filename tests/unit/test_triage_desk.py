@@ -16,6 +16,8 @@ from sim.model.triage_desk import DeskEnvironment, TriageDesk
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 class EventTriage(ServerPool):
     """The triage stage as SimPy events: how the model ran before the desk."""

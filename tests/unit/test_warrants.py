@@ -17,6 +17,8 @@ from sim.model.warrants import Warrant
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 def _as_process(model, case):
     """The warrant as the SimPy process it was before :class:`Warrant`."""

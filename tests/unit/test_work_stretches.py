@@ -13,6 +13,8 @@ from sim.model.officers import Officer, _WakeAt
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
+pytestmark = pytest.mark.source_model  # patches or subclasses the model's internals
+
 
 def _run(scenario, plan_ahead: bool, monkeypatch) -> tuple[sim.model.ReplicationRecords, int]:
     monkeypatch.setattr(Officer, "plan_ahead", plan_ahead)
