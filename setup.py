@@ -62,7 +62,8 @@ def extensions() -> list:
     write_manifest(sources)
     os.chdir(HERE)  # mypyc names modules by their paths from here
     # the modules they import (the scenario, numpy, simpy) are read for their types only
-    flags = ["--follow-imports=silent", "--ignore-missing-imports"]
+    # (no cache: a type cache left in the folder must not change what is compiled)
+    flags = ["--follow-imports=silent", "--ignore-missing-imports", "--cache-dir=/dev/null"]
     paths = [str(p.relative_to(HERE)) for p in sources]
     return mypycify([*flags, *paths], group_name="sim_model")
 
