@@ -145,7 +145,7 @@ class Allocator:
         self._swept_size = len(self._waiting) + len(self._eligible)
 
     def _schedule_eligibility(self, case: Case | Dormant, entry: _Entry) -> None:
-        after = self.model.scenario.allocation.untrained_after_days
+        after = self.model.settings.untrained_after_days
         if after is None:
             return
         if after <= 0:
@@ -170,7 +170,7 @@ class Allocator:
 
     def _wait_left(self, case: Case | Dormant) -> float | None:
         """Days until the case may go to an untrained officer (None: never, by policy)."""
-        after = self.model.scenario.allocation.untrained_after_days
+        after = self.model.settings.untrained_after_days
         if after is None:
             return None
         return case.waiting_since + after - self.model.env.now

@@ -18,7 +18,7 @@ falls back to scalar draws for good. Every draw from a stream must go through it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -82,12 +82,31 @@ class BlockStream:
         self._kind = kind
 
 
+class Variate:
+    """A scenario distribution's standard kind and its map from a standard variate, read
+    once (a read of a scenario object's attribute costs more than one of this class's)."""
+
+    def __init__(self, dist: Any) -> None:
+        self.standard: _Kind | None = dist.standard
+        self.from_standard: Callable[[float], float] = dist.from_standard
+
+
 def sample(dist: Any, stream: BlockStream) -> float:
     """A draw of the scenario distribution ``dist``, equal to ``dist.sample(stream.rng)``
     had every draw of the stream been scalar. Unit: the distribution's (hours or days)."""
-    kind = dist.standard
+    return _draw(dist.standard, dist.from_standard, stream)
+
+
+def sample_variate(variate: Variate, stream: BlockStream) -> float:
+    """:func:`sample` of the distribution that ``variate`` was read from."""
+    return _draw(variate.standard, variate.from_standard, stream)
+
+
+def _draw(
+    kind: _Kind | None, from_standard: Callable[[float], float], stream: BlockStream
+) -> float:
     if kind is None:
-        return dist.from_standard(0.0)
+        return from_standard(0.0)
     # the common case of BlockStream.standard without the call (0.990 of a short baseline
     # replication's instructions): the block in hand is of this very kind and has numbers
     # left. A stream that gave up blocks holds none (``_values`` is empty), so it never
@@ -95,8 +114,8 @@ def sample(dist: Any, stream: BlockStream) -> float:
     i = stream._next
     if kind is stream._kind and i < len(stream._values):
         stream._next = i + 1
-        return dist.from_standard(stream._values[i])
-    return dist.from_standard(stream.standard(kind))
+        return from_standard(stream._values[i])
+    return from_standard(stream.standard(kind))
 
 
 class UniformBlocks:

@@ -9,7 +9,7 @@ every compiled module is there and every source is the one compiled, it makes Py
 every model module from its source (a compiled module and a source one must not mix: they
 would each have their own classes). ``SIM_PURE_PYTHON=1`` asks for the source too.
 
-Both builds give the same numbers, bit for bit (``tests/model/test_compiled_model.py``).
+Both builds give the same numbers, bit for bit (``tests/unit/test_compiled_model.py``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import math
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from sim.model.blocks import BlockStream, UniformBlocks, sample
+from sim.model.blocks import BlockStream, UniformBlocks, sample_variate
 from sim.model.case import NAN, Case, CaseDraws
 from sim.model.case_columns import ClosedCases
 from sim.model.dormant import Dormant, case_of_values
@@ -107,18 +107,17 @@ class CaseBook:
         """A new case's values, in the order of :data:`sim.model.dormant.FIELDS`, drawn from
         the category's case streams; triaged and waiting since ``now`` (nan: not yet)."""
         model = self.model
-        scenario = model.scenario
-        name = model.category_names[category]
-        cat = scenario.categories[name]
+        settings = model.settings
+        cat = settings.categories[category]
         uniforms, work, external = self._streams_of(category)
         d = CaseDraws(*uniforms.take(len(CaseDraws._fields)))
-        safeguarding_hours = sample(cat.safeguarding_hours, work)
-        application_hours = sample(scenario.warrants.application_hours, work)
-        investigation_hours = sample(cat.investigation_hours, work)
-        external_wait_days = sample(cat.external_wait_days, external)
+        safeguarding_hours = sample_variate(cat.safeguarding_hours, work)
+        application_hours = sample_variate(settings.application_hours, work)
+        investigation_hours = sample_variate(cat.investigation_hours, work)
+        external_wait_days = sample_variate(cat.external_wait_days, external)
         refused_bail, in_cells, cell_hours = False, False, NAN
         if cat.custody is not None and d.custody < cat.custody.refused_bail_rate:
-            custody = model.streams[f"custody:{name}"]
+            custody = model.streams[f"custody:{model.category_names[category]}"]
             refused_bail = True
             in_cells = bool(custody.random() >= cat.custody.transfer_accepted_rate)
             hours = cat.custody.hours_until_court.sample(custody)
@@ -130,7 +129,7 @@ class CaseBook:
             d.complex < cat.complex_rate,
             d.warrant < cat.warrant_rate,
             d.at_large < cat.offender_at_large_rate,
-            d.devices < scenario.warrants.forensics_rate,
+            d.devices < settings.forensics_rate,
             d.lapse, d.review, d.catch, d.evidence, d.force_grade,
             safeguarding_hours, application_hours, investigation_hours, external_wait_days,
             now, NAN, refused_bail, in_cells, cell_hours,

@@ -34,6 +34,7 @@ from sim.model.observation import Observer
 from sim.model.pathway import Pathway
 from sim.model.records import ReplicationRecords
 from sim.model.servers import ServerPool
+from sim.model.settings import Settings
 from sim.model.streams import Streams
 from sim.model.triage_desk import DeskEnvironment, TriageDesk
 from sim.model.workforce import Workforce
@@ -72,13 +73,13 @@ class Model:
 
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         self.base_scenario = scenario
+        self.risk_names = list(scenario.risk_levels)
+        self.category_names = list(scenario.categories)
         self.scenario = scenario  # replaced by measures as they take effect
         self.streams = streams
         self.env = DeskEnvironment()
         self.warmup_day = scenario.run.warmup_days
         self.end_day = scenario.end_day
-        self.risk_names = list(scenario.risk_levels)
-        self.category_names = list(scenario.categories)
 
         self.pools = Pools.for_scenario(self.env, scenario)
         self.cases = CaseBook(self)
@@ -94,6 +95,16 @@ class Model:
         if scenario.measures:
             self.env.process(measures_process(self))
         self.cases.load_backlog()
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario in force (measures replace it as they take effect)."""
+        return self._scenario
+
+    @scenario.setter
+    def scenario(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.settings = Settings(scenario, self.category_names)
 
     def finish(self) -> Harvest:
         """Simulate to the end of the run and return what the records need, with Python's

@@ -37,6 +37,7 @@ from simpy.events import NORMAL
 from sim.model.case import Case
 from sim.model.enums import Chunk, Group
 from sim.model.schedule import call_urgently
+from sim.model.settings import GroupSettings
 from sim.scenario.schema import OfficerGroup
 
 if TYPE_CHECKING:
@@ -82,22 +83,28 @@ class Officer:
 
     @property
     def caseload_cap(self) -> int:
-        return self.settings.caseload_cap
+        return self.hot_settings.caseload_cap
+
+    @property
+    def hot_settings(self) -> GroupSettings:
+        """The values of :attr:`settings` read as the officer works (read once a scenario)."""
+        s = self.model.settings
+        return s.trained if self.group is Group.TRAINED else s.untrained
 
     @property
     def has_free_slot(self) -> bool:
         if not self.active:
             return False
-        officers = self.model.scenario.officers
-        g = officers.trained if self.group is Group.TRAINED else officers.untrained
-        return len(self.held) < g.caseload_cap
+        s = self.model.settings
+        cap = (s.trained if self.group is Group.TRAINED else s.untrained).caseload_cap
+        return len(self.held) < cap
 
     def lapse_rate(self) -> float:
         """Practice-failure chance before caseload: the group's rate, or, while the officer is
         still learning, a higher rate falling in a straight line from
         ``new_officer_lapse_rate`` on joining to ``practice_lapse_rate`` after
         ``learning_days`` (days since :attr:`joined_day`)."""
-        g = self.settings
+        g = self.hot_settings
         if g.new_officer_lapse_rate is None or g.learning_days <= 0:
             return g.practice_lapse_rate
         still_to_learn = 1.0 - (self.model.env.now - self.joined_day) / g.learning_days
@@ -108,11 +115,10 @@ class Officer:
 
     def hours_per_day(self) -> float:
         """Productive casework hours a day now, after abstraction and course time."""
-        officers = self.model.scenario.officers
-        g = officers.trained if self.group is Group.TRAINED else officers.untrained
-        rate = g.productive_hours_per_day * (1.0 - g.abstraction_rate)
+        s = self.model.settings
+        rate = (s.trained if self.group is Group.TRAINED else s.untrained).pace
         if self.trainee:
-            rate *= 1.0 - self.model.scenario.workforce.training.time_away_rate
+            rate *= 1.0 - s.course_time_away_rate
         return rate
 
     def give(self, case: Case, chunk: Chunk) -> None:
@@ -211,7 +217,7 @@ class Officer:
         the queue outranks the case (it would be picked again at each session's end), every
         session to the end of the chunk. Each ends where one timeout a session would end
         (``start + hours / rate``, as SimPy adds a delay)."""
-        session = self.model.scenario.officers.work_session_hours
+        session = self.model.settings.work_session_hours
         rate = self.hours_per_day()
         ready = self._ready
         key = _priority(case, chunk)

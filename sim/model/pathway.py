@@ -114,7 +114,7 @@ class Pathway:
 
         The chance grows with the cases the officer already holds.
         """
-        group = officer.settings
+        group = officer.hot_settings
         others = max(0, len(officer.held) - 1)
         chance = min(1.0, officer.lapse_rate() + group.practice_lapse_load_rate * others)
         if case.lapse_draw >= chance:
@@ -127,7 +127,7 @@ class Pathway:
         """Evidence is secured now; it was lost meanwhile with the hazard's probability."""
         now = self.model.env.now
         case.evidence_secured_day = now
-        hazard = self.model.scenario.hazards.evidence_loss_per_day
+        hazard = self.model.settings.evidence_loss_per_day
         p_lost = 1.0 - math.exp(-hazard * max(0.0, now - case.referral_day))
         case.evidence_lost = case.evidence_draw < p_lost
 

@@ -122,8 +122,8 @@ MUTANTS = [
     Mutant(
         "caseload-cap-off-by-one",
         "officers.py",
-        "return len(self.held) < g.caseload_cap",
-        "return len(self.held) <= g.caseload_cap",
+        "return len(self.held) < cap",
+        "return len(self.held) <= cap",
         "comparison: an officer takes one case over the cap",
     ),
     Mutant(
