@@ -22,6 +22,9 @@ officer service, arrivals after the warm-up) is printed against Jackson theory
 With ``--processes N`` the rounds run in N fresh processes, one after another, and the
 ratios are also given across processes: min/median/max of each process's median ratio.
 
+The same tandem counted in instructions, which the machine's load cannot move:
+``benchmarks/tandem_instructions.py``.
+
 Run:  python benchmarks/tandem_vs_peers.py [--rounds 5] [--label before]
       python benchmarks/tandem_vs_peers.py --processes 5 --rounds 3 --label processes
 Writes ``benchmarks/results/tandem_vs_peers[_LABEL].json`` and ``.csv``.
