@@ -146,13 +146,20 @@ print(resident_mb() - before)
 def test_large_arrays_go_back_to_the_system_once_freed():
     """16 MB of arrays freed after a larger one was: glibc's moving bound keeps all of it
     resident, scattered between small live blocks; the fixed bound none of it."""
+    import os
     import subprocess
     import sys
 
+    # glibc's defaults: a MALLOC_* variable in the environment turns its moving bound off.
+    # dask's local clusters put MALLOC_TRIM_THRESHOLD_ in their own process's environment,
+    # so a test that ran one earlier in the same process made the control show 0.0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_"))}
+
     def kept_mb(mode: str) -> float:
         run = subprocess.run(
-            [sys.executable, "-c", _FREED_ARRAYS, mode], capture_output=True, text=True, check=True
-        )
+            [sys.executable, "-c", _FREED_ARRAYS, mode],
+            capture_output=True, text=True, check=True, env=env,
+        )  # fmt: skip
         return float(run.stdout)
 
     assert kept_mb("moving") > 12.0, "the control no longer shows glibc keeping the memory"
