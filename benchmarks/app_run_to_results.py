@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import ROOT, machine, write_record  # noqa: E402
+from whole_process import ROOT, machine, publish  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -143,9 +143,7 @@ def main() -> None:
         raise SystemExit(f"needs {CHROMIUM} (Debian: apt-get install chromium)")
     record = {"runs": measure(args.workers), "machine": machine()}
     text = markdown(record)
-    print(text)
-    if not args.print:
-        write_record("app_run_to_results", record, text)
+    publish("app_run_to_results", record, text, args.print)
 
 
 if __name__ == "__main__":

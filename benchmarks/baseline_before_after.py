@@ -34,8 +34,8 @@ from whole_process import (  # noqa: E402
     described,
     fmt,
     machine,
+    publish,
     run_measured,
-    write_record,
 )
 
 BEFORE = "9ecd9b7"
@@ -100,9 +100,7 @@ def main() -> None:
         "machine": machine(),
     }
     md = markdown(record)
-    print(md)
-    if not args.print_only:
-        write_record("baseline_before_after", record, md)
+    publish("baseline_before_after", record, md, args.print_only)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from whole_process import (  # noqa: E402
     before_after_parser,
     code_trees,
     machine,
-    write_record,
+    publish,
 )
 
 REPLICATION = """
@@ -122,9 +122,7 @@ def main() -> None:
         "machine": machine(),
     }
     md = markdown(record)
-    print(md)
-    if not args.print_only:
-        write_record("instructions", record, md)
+    publish("instructions", record, md, args.print_only)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_process import SIM, fmt, machine, run_measured, spread, write_record  # noqa: E402
+from whole_process import SIM, fmt, machine, publish, run_measured, spread  # noqa: E402
 
 BASELINE = "scenarios/baseline.yaml"
 SWEEP_VARY = (
@@ -184,9 +184,7 @@ def main() -> None:
         "machine": machine(),
     }
     md = markdown(record)
-    print(md)
-    if not args.print_only:
-        write_record("scale_out", record, md)
+    publish("scale_out", record, md, args.print_only)
     if not all(all(v.values()) for v in found["identical"].values()):
         sys.exit("results differ between executors")
 

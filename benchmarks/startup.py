@@ -36,8 +36,8 @@ from whole_process import (  # noqa: E402
     described,
     fmt,
     machine,
+    publish,
     run_measured,
-    write_record,
 )
 
 COMMANDS = {
@@ -107,9 +107,7 @@ def main() -> None:
         "machine": machine(),
     }
     md = markdown(record)
-    print(md)
-    if not args.print_only:
-        write_record("startup", record, md)
+    publish("startup", record, md, args.print_only)
 
 
 if __name__ == "__main__":

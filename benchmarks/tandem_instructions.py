@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from whole_process import machine, write_record  # noqa: E402
+from whole_process import machine, publish  # noqa: E402
 
 RUN = """
 import sys
@@ -112,9 +112,7 @@ def main() -> None:
         "machine": machine(),
     }
     md = markdown(record)
-    print(md)
-    if not args.print_only:
-        write_record("tandem_instructions", record, md)
+    publish("tandem_instructions", record, md, args.print_only)
 
 
 if __name__ == "__main__":

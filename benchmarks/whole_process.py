@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.experiment.model_build import model_build
+
 ROOT = Path(__file__).resolve().parent.parent
 SIM = [sys.executable, "-m", "sim.cli.app"]
 """The ``sim`` command of this checkout, run by this Python."""
@@ -82,14 +84,6 @@ def fmt(s: dict[str, float], digits: int = 1) -> str:
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
-def _model_build() -> str:
-    """This checkout's model build ("compiled", or why its source runs): the compiled model
-    takes about 0.6 of the source's time on the tandem (docs/model.md)."""
-    from sim.experiment.model_build import model_build
-
-    return model_build()
-
-
 def machine() -> dict:
     """Cores, load average, Python, commit and time of measurement, and whether Python
     writes its bytecode cache: with ``PYTHONDONTWRITEBYTECODE`` set (as on some build
@@ -108,7 +102,9 @@ def machine() -> dict:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "writes_bytecode_cache": not sys.dont_write_bytecode,
-        "model_build": _model_build(),
+        # this checkout's model build ("compiled", or why its source runs): on the tandem the
+        # compiled model took 0.68 of the source's CPU time (docs/model.md)
+        "model_build": model_build(),
         "commit": commit,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -139,6 +135,14 @@ def write_record(name: str, record: dict, md: str) -> None:
     stem.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     stem.with_suffix(".md").write_text(md, "utf-8")
     print(f"wrote {stem}.json and {stem}.md")
+
+
+def publish(name: str, record: dict, md: str, print_only: bool) -> None:
+    """Print a benchmark's markdown, then, unless ``print_only`` (``--print``), write it and
+    its record (:func:`write_record`)."""
+    print(md)
+    if not print_only:
+        write_record(name, record, md)
 
 
 def before_after_parser(doc: str, before: str | None = None) -> argparse.ArgumentParser:

@@ -104,7 +104,7 @@ class Model:
     @scenario.setter
     def scenario(self, scenario: Scenario) -> None:
         self._scenario = scenario
-        self.settings = Settings(scenario, self.category_names)
+        self.settings = Settings(scenario, self.category_names, self.risk_names)
 
     def finish(self) -> Harvest:
         """Simulate to the end of the run and return what the records need, with Python's

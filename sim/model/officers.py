@@ -95,8 +95,7 @@ class Officer:
     def has_free_slot(self) -> bool:
         if not self.active:
             return False
-        s = self.model.settings
-        cap = (s.trained if self.group is Group.TRAINED else s.untrained).caseload_cap
+        cap = self.hot_settings.caseload_cap
         return len(self.held) < cap
 
     def lapse_rate(self) -> float:
@@ -115,10 +114,9 @@ class Officer:
 
     def hours_per_day(self) -> float:
         """Productive casework hours a day now, after abstraction and course time."""
-        s = self.model.settings
-        rate = (s.trained if self.group is Group.TRAINED else s.untrained).pace
+        rate = self.hot_settings.pace
         if self.trainee:
-            rate *= 1.0 - s.course_time_away_rate
+            rate *= 1.0 - self.model.settings.course_time_away_rate
         return rate
 
     def give(self, case: Case, chunk: Chunk) -> None:

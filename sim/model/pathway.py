@@ -35,19 +35,6 @@ if TYPE_CHECKING:
 class Pathway:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self._case_rates: tuple = (None, [])  # (scenario, its case rates): see _case_rates_now
-
-    def _case_rates_now(self) -> list[list[float]]:
-        """Triage's case rate by category index and triaged risk index, under the scenario
-        in force (read again only when a measure has changed it)."""
-        model = self.model
-        scenario, rates = self._case_rates
-        if scenario is not model.scenario:
-            scenario = model.scenario
-            categories = [scenario.categories[name] for name in model.category_names]
-            rates = [[c.case_rate[risk] for risk in model.risk_names] for c in categories]
-            self._case_rates = (scenario, rates)
-        return rates
 
     # 1. triage ---------------------------------------------------------------------------
     def referral_arrives(self, referral: Referral) -> None:
@@ -71,7 +58,7 @@ class Pathway:
         lowest = len(model.risk_names) - 1
         if risk < lowest and referral.under_grade_draw < self.under_grade_chance():
             risk += 1
-        is_case = referral.case_draw < self._case_rates_now()[referral.category][risk]
+        is_case = referral.case_draw < model.settings.case_rates[referral.category][risk]
         book.referrals.triaged(referral.category, referral.referral_day, now, is_case)
         if is_case:
             r, allocator = referral, model.allocator

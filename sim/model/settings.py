@@ -5,8 +5,8 @@ of each object on the way (``scenario.officers.trained.caseload_cap``: three); a
 :class:`Settings` holds the values themselves, read once from the scenario in force. The
 model makes a new one whenever that scenario changes (:attr:`Model.scenario
 <sim.model.engine.Model.scenario>`: a measure), so a read gives what the scenario says at
-that moment, as before. Counted in the tandem benchmark from source, the model read the
-scenario 56 times a referral; these are 40 of them.
+that moment, as before. Counted in the tandem benchmark from source (model code only), the
+model read the scenario 56 times a referral before, and 8 with these.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class GroupSettings:
 class Settings:
     """The hot settings of one scenario (see the module's docstring)."""
 
-    def __init__(self, scenario: Scenario, category_names: list[str]) -> None:
+    def __init__(
+        self, scenario: Scenario, category_names: list[str], risk_names: list[str]
+    ) -> None:
         officers = scenario.officers
         self.trained = GroupSettings(officers.trained)
         self.untrained = GroupSettings(officers.untrained)
@@ -58,4 +60,7 @@ class Settings:
         self.evidence_loss_per_day: float = scenario.hazards.evidence_loss_per_day
         self.forensics_rate: float = scenario.warrants.forensics_rate
         self.application_hours = Variate(scenario.warrants.application_hours)
-        self.categories = [CategorySettings(scenario.categories[n]) for n in category_names]
+        categories = [scenario.categories[name] for name in category_names]
+        self.categories = [CategorySettings(c) for c in categories]
+        # triage's case rate by category index and triaged risk index
+        self.case_rates = [[c.case_rate[risk] for risk in risk_names] for c in categories]

@@ -24,6 +24,7 @@ CHANGES = {
     "hazards.evidence_loss_per_day": 0.01,
     "warrants.forensics_rate": 0.25,
     "categories.family.complex_rate": 0.45,
+    "categories.family.case_rate.medium": 0.6,
     "categories.family.warrant_rate": 0.35,
     "categories.family.offender_at_large_rate": 0.15,
     "categories.family.investigation_hours.mean": 33.0,
@@ -33,7 +34,8 @@ CHANGES = {
 
 def _read(model: Model) -> dict[str, object]:
     """What the settings hold, as the values of ``CHANGES``'s keys (and more)."""
-    s, family = model.settings, model.settings.categories[model.category_names.index("family")]
+    at = model.category_names.index("family")
+    s, family = model.settings, model.settings.categories[at]
     return {
         "officers.trained.caseload_cap": s.trained.caseload_cap,
         "officers.untrained.caseload_cap": s.untrained.caseload_cap,
@@ -47,6 +49,7 @@ def _read(model: Model) -> dict[str, object]:
         "hazards.evidence_loss_per_day": s.evidence_loss_per_day,
         "warrants.forensics_rate": s.forensics_rate,
         "categories.family.complex_rate": family.complex_rate,
+        "categories.family.case_rate.medium": s.case_rates[at][model.risk_names.index("medium")],
         "categories.family.warrant_rate": family.warrant_rate,
         "categories.family.offender_at_large_rate": family.offender_at_large_rate,
         "categories.family.investigation_hours.mean": family.investigation_hours.from_standard(1.0),
@@ -74,6 +77,7 @@ def _expected(model: Model) -> dict[str, object]:
         "hazards.evidence_loss_per_day": sc.hazards.evidence_loss_per_day,
         "warrants.forensics_rate": sc.warrants.forensics_rate,
         "categories.family.complex_rate": family.complex_rate,
+        "categories.family.case_rate.medium": family.case_rate["medium"],
         "categories.family.warrant_rate": family.warrant_rate,
         "categories.family.offender_at_large_rate": family.offender_at_large_rate,
         "categories.family.investigation_hours.mean": inv.from_standard(1.0),
