@@ -32,9 +32,9 @@ def model_sources() -> list[Path]:
     return sorted(p for p in MODEL.glob("*.py") if p.name not in NOT_COMPILED)
 
 
-def write_manifest(sources: list[Path]) -> None:
-    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sources]
-    MANIFEST.write_text("".join(lines))
+def manifest_text(sources: list[Path]) -> str:
+    """The record of ``sources`` as they are now: a SHA-256 and a name a line."""
+    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sources)
 
 
 class OptionalBuildExt(build_ext):
@@ -59,13 +59,21 @@ def extensions() -> list:
         print("warning: mypyc is not installed; the model runs as Python", file=sys.stderr)
         return []
     sources = model_sources()
-    write_manifest(sources)
+    record = manifest_text(sources)  # the sources as mypyc reads them
     os.chdir(HERE)  # mypyc names modules by their paths from here
     # the modules they import (the scenario, numpy, simpy) are read for their types only
     # (no cache: a type cache left in the folder must not change what is compiled)
     flags = ["--follow-imports=silent", "--ignore-missing-imports", "--cache-dir=/dev/null"]
     paths = [str(p.relative_to(HERE)) for p in sources]
-    return mypycify([*flags, *paths], group_name="sim_model")
+    try:
+        compiled = mypycify([*flags, *paths], group_name="sim_model")
+    except (Exception, SystemExit) as error:  # mypyc exits on a type error (printed above)
+        # no record: extensions left from an earlier build must not pass for these sources
+        why = "mypyc's errors are above" if isinstance(error, SystemExit) else repr(error)
+        print(f"warning: the model was not compiled ({why}); it runs as Python", file=sys.stderr)
+        return []
+    MANIFEST.write_text(record)  # only now: the C code is these sources'
+    return compiled
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

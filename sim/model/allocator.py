@@ -102,7 +102,7 @@ class Allocator:
         """A case joins the queue for an officer (first time, or handed back)."""
         self.model.cases.set_stage(case, Stage.ALLOCATION)
         case.officer = None
-        case.waiting_since = self.model.env.now
+        case.waiting_since = self.model.env._now
         self._push(case)
 
     def enqueue_waiting(self, waiting: Dormant) -> None:
@@ -173,7 +173,7 @@ class Allocator:
         after = self.model.settings.untrained_after_days
         if after is None:
             return None
-        return case.waiting_since + after - self.model.env.now
+        return case.waiting_since + after - self.model.env._now
 
     def policy_changed(self) -> None:
         """The untrained-fallback wait changed: re-derive eligibility of waiting cases."""

@@ -128,10 +128,10 @@ def arrival_process(model: Model, index: int) -> Step:
     triage_stream = model.streams.blocks("triage")
     arrives = model.pathway.referral_arrives
     arrived = model.cases.referrals.arrived
-    while env.now < model.end_day:
+    while env._now < model.end_day:
         scenario = model.scenario
         params = rate_parameters(scenario, name)
-        start = env.now
+        start = env._now
         window_end = min(start + WINDOW_DAYS, model.end_day)
         days = window_arrivals(rng, params, start, window_end).tolist()
         attrs_state = attrs.bit_generator.state
@@ -162,7 +162,7 @@ def arrival_process(model: Model, index: int) -> Step:
                 attrs.random((i + 1, 3))
                 break  # and a new window starts today, at the new rate
         else:
-            yield max(0.0, window_end - env.now)
+            yield max(0.0, window_end - env._now)
 
 
 def _cumulative(scenario: Scenario, category: str, levels: list[str]) -> list[float]:

@@ -120,3 +120,20 @@ class Case:
         if chunk is Chunk.APPLICATION:
             return self.application_hours
         return self.investigation_hours
+
+
+def case_of_values(v: tuple) -> Case:
+    """A ``Case`` (stage new) with the values of :data:`sim.model.dormant.FIELDS`, in that
+    order: a case's values as drawn when it opens, or unpacked from a waiting case's bytes.
+    (Here, in a compiled module, rather than next to ``FIELDS``: every case is made by it;
+    :mod:`sim.model.dormant` checks that ``FIELDS`` keeps this order.)"""
+    case = Case(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+        v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18],
+    )  # fmt: skip
+    case.waiting_since = v[19]
+    case.safeguarding_day = v[20]
+    case.custody_refused_bail = v[21]
+    case.custody_in_cells = v[22]
+    case.custody_cell_hours = v[23]
+    return case

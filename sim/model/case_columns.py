@@ -9,10 +9,10 @@ in the order the cases were opened (their ids). Days are simulated days.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Callable
 from dataclasses import fields
-from operator import attrgetter
 
 import numpy as np
 
@@ -68,7 +68,7 @@ _CASE_DEFAULTS = {f.name: f.default for f in fields(Case)}
 
 
 NUMERIC_COLUMNS = (*INT_COLUMNS, *DAY_COLUMNS, "custody_cell_hours", *FLAG_COLUMNS)
-_CHUNK = 4096  # rows gathered as tuples before they become one block
+_CHUNK = 4096  # rows packed into one block before its columns are appended
 _BLOCK_TYPE = np.dtype(
     [
         *((name, _INT_TYPES[name]) for name in INT_COLUMNS),
@@ -80,20 +80,24 @@ _BLOCK_TYPE = np.dtype(
 )
 """A closed case's row in a block: each value in its own type (ids int64, indices int32,
 days and hours float64, flags one byte, the two grades as one-byte codes): 101 bytes."""
+_ROW = struct.Struct("<q3i9d7?2b")
+"""The same row packed by :meth:`ClosedCases.add` (little-endian, no padding)."""
+assert _ROW.size == _BLOCK_TYPE.itemsize and len(_BLOCK_TYPE.names or ()) == 22
 
 
 class ClosedCases:
     """The columns of closed cases, in the order they closed.
 
-    Each closed case becomes a tuple of its numeric fields and the two grades as codes;
-    every ``_CHUNK`` cases the tuples become a numpy record array of :data:`_BLOCK_TYPE`,
-    whose fields' bytes are appended to one growing buffer per column, and the broken
+    Each closed case is packed as a row of :data:`_BLOCK_TYPE` (its numeric fields and the
+    two grades as codes) into a block of ``_CHUNK`` rows; when the block is full its fields'
+    bytes are appended to one growing buffer per column, and the broken
     rules are kept as one code a case (a bit per rule of ``RULE_NAMES``), so a closed case
     costs about 103 bytes. At the end :meth:`table` moves the columns into the case table
     one at a time, freeing each column's buffer as its table column is made.
 
-    The buffers are made with the book, before the run, and no array or string is made
-    and kept during it ("Small objects" in :mod:`sim.model.memory`). The chunk arrays of
+    The block and the buffers are made with the book, before the run, and no array or
+    string is made and kept during it ("Small objects" in :mod:`sim.model.memory`); a row
+    keeps no Python object of the case's. The chunk arrays of
     the layout before (about 500 in a 10-year baseline) pinned about one arena there (45
     arenas after the model was freed, against 44); the buffers themselves are large, so
     they come from the C allocator, mapped on their own
@@ -101,8 +105,8 @@ class ClosedCases:
     """
 
     def __init__(self) -> None:
-        self._fields = attrgetter(*NUMERIC_COLUMNS, "grade", "force_grade")
-        self._rows: list[tuple] = []
+        self._block = bytearray(_CHUNK * _ROW.size)
+        self._in_block = 0  # rows packed in the block and not yet appended to the columns
         self._columns = {name: bytearray() for name in _BLOCK_TYPE.names or ()}
         self._rules = array("H")  # each case's broken rules as bits of RULE_NAMES
         self._n = 0
@@ -113,28 +117,36 @@ class ClosedCases:
 
     def add(self, case: Case) -> None:
         """Write a closed, graded case (its broken rules in the order of ``RULE_NAMES``)."""
-        self._rows.append(self._fields(case))
+        c, codes = case, _GRADE_CODES
+        _ROW.pack_into(
+            self._block, self._in_block * _ROW.size,
+            # the fields of _BLOCK_TYPE, in its order (NUMERIC_COLUMNS, then the grades)
+            c.id, c.category, c.true_risk, c.triaged_risk,
+            c.referral_day, c.triage_day, c.allocated_day, c.safeguarding_day,
+            c.warrant_needed_day, c.warrant_granted_day, c.warrant_executed_day,
+            c.closed_day, c.custody_cell_hours,
+            c.untrained_officer, c.complex, c.evidence_lost, c.custody_refused_bail,
+            c.custody_in_cells, c.serious_concern, c.at_large,
+            codes[c.grade], codes[c.force_grade],
+        )  # fmt: skip
+        self._in_block += 1
         code = 0
         for rule in case.rules_broken:
             code |= _RULE_BITS[rule]
         self._rules.append(code)
         self._n += 1
-        if len(self._rows) == _CHUNK:
+        if self._in_block == _CHUNK:
             self.pack()
 
     def pack(self) -> None:
-        """Pack the rows still held as tuples into the columns. Call it before the model is
-        freed: the rows hold the model's own float objects, which would otherwise outlive
-        it scattered through the small-object allocator's memory, keeping much of it from
-        the system (a 10-year baseline kept 59 arenas of 1 MiB once its model was freed
-        with a chunk pending, 50 without)."""
-        if self._rows:
-            codes = _GRADE_CODES
-            rows = [(*r[:-2], codes[r[-2]], codes[r[-1]]) for r in self._rows]
-            block = np.array(rows, dtype=_BLOCK_TYPE)
+        """Append the rows packed in the block to the columns (done when the block is full,
+        and before the case table is made)."""
+        if self._in_block:
+            block = np.frombuffer(self._block, _BLOCK_TYPE, count=self._in_block)
             for name, column in self._columns.items():
                 column += block[name].tobytes()  # the field's values, one after another
-            self._rows = []
+            del block  # the block's bytes are written again: no view of them may remain
+            self._in_block = 0
 
     def _column(self, name: str) -> np.ndarray:
         """The closed cases' column ``name``, taken out of the book (its buffer goes with
@@ -163,6 +175,7 @@ class ClosedCases:
             raise RuntimeError("the closed cases were already moved into a case table")
         self._moved = True
         self.pack()
+        self._block = bytearray()
         n_open = still_open["id"].size
         ids = np.concatenate([np.frombuffer(self._columns["id"], np.int64), still_open["id"]])
         order = np.argsort(ids, kind="stable")

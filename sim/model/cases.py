@@ -15,9 +15,9 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from sim.model.blocks import BlockStream, UniformBlocks, sample_variate
-from sim.model.case import NAN, Case, CaseDraws
+from sim.model.case import NAN, Case, CaseDraws, case_of_values
 from sim.model.case_columns import ClosedCases
-from sim.model.dormant import Dormant, case_of_values
+from sim.model.dormant import Dormant
 from sim.model.enums import OPEN_STAGES, Chunk, Stage
 from sim.model.grading import broken_rules, force_grade, grade
 from sim.model.referral_tally import ReferralTally, window_marks
@@ -76,7 +76,7 @@ class CaseBook:
     ) -> Dormant:
         """Open a police case that joins the allocation queue now, packed until an officer
         takes it (:meth:`wake`): the same draws as :meth:`open_case`, a tenth of the memory."""
-        now = self.model.env.now
+        now = self.model.env._now
         self._by_stage[Stage.ALLOCATION] += 1
         return Dormant.of_values(self._draw(category, true_risk, triaged, referral_day, now))
 
@@ -180,7 +180,7 @@ class CaseBook:
     def close(self, case: Case) -> None:
         """Close ``case`` now and grade it as inspectors would."""
         scenario = self.model.scenario
-        case.closed_day = self.model.env.now
+        case.closed_day = self.model.env._now
         self.set_stage(case, Stage.CLOSED)
         rules = broken_rules(case, scenario, case.closed_day)
         case.rules_broken = tuple(rules)
@@ -198,7 +198,7 @@ class CaseBook:
         """Drop the objects of closed cases no inspection still to come can sample (their
         rows are in :attr:`closed`)."""
         model = self.model
-        now = model.env.now
+        now = model.env._now
         keep_from = min(
             (i.day - i.lookback_days for i in model.base_scenario.inspections if i.day >= now),
             default=math.inf,

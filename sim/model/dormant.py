@@ -16,11 +16,12 @@ Days are simulated days; hours are officer hours.
 from __future__ import annotations
 
 import struct
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from sim.model.case import Case
+from sim.model.case import Case, case_of_values
 from sim.model.enums import Stage
 from sim.model.queue_order import KEY_SIZE, write_key
 
@@ -56,6 +57,12 @@ FIELDS = (
 after the queue key."""
 NAMES = tuple(name for name, _ in FIELDS)
 _BY_POSITION = NAMES.index("waiting_since")
+# sim.model.case.case_of_values makes a Case of the values in this order
+assert NAMES[:_BY_POSITION] == tuple(f.name for f in fields(Case))[:_BY_POSITION]
+assert NAMES[_BY_POSITION:] == (
+    "waiting_since", "safeguarding_day", "custody_refused_bail", "custody_in_cells",
+    "custody_cell_hours",
+)  # fmt: skip
 _LAYOUT = struct.Struct("<" + "".join(code for _, code in FIELDS))
 _SIZE = KEY_SIZE + _LAYOUT.size
 
@@ -141,14 +148,6 @@ class Dormant(bytearray):
     @property
     def stage(self) -> Stage:
         return Stage.ALLOCATION if len(self) > KEY_SIZE else Stage.OFFICER
-
-
-def case_of_values(values: tuple) -> Case:
-    """A ``Case`` (stage new) with the values of :data:`FIELDS`, in order."""
-    case = Case(*values[:_BY_POSITION])
-    (case.waiting_since, case.safeguarding_day, case.custody_refused_bail,
-     case.custody_in_cells, case.custody_cell_hours) = values[_BY_POSITION:]  # fmt: skip
-    return case
 
 
 def dormant_columns(waiting: list[Dormant]) -> dict[str, np.ndarray]:

@@ -108,7 +108,7 @@ def run_inspection(model: Model, inspection: Inspection) -> dict[str, float]:
     Open cases are graded on what has happened so far. Returns shares of the sample (and of
     the dual-graded subsample, whose cases the force's own audit grades too).
     """
-    day = model.env.now
+    day = model.env._now
     start = day - inspection.lookback_days
     population = model.cases.kept_referred_between(start, day)
     rng = model.streams[f"inspection:{inspection.name}"]

@@ -76,7 +76,7 @@ def review_open_high_risk(model: Model) -> None:
     The review corrects an under-graded triage (re-prioritising a waiting case) and takes
     the first safeguarding action now where none has been taken.
     """
-    now = model.env.now
+    now = model.env._now
     for case in model.cases.open_now():
         if case.true_risk != HIGHEST_RISK or not case.is_open:
             continue

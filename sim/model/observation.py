@@ -40,10 +40,10 @@ class Observer:
         env, book = model.env, model.cases
         step = model.scenario.run.timeseries_interval_days
         series = self.timeseries
-        while env.now <= model.end_day:
+        while env._now <= model.end_day:
             staff = model.workforce.counts()
             row = {
-                "day": env.now,
+                "day": env._now,
                 "triage_open": float(book.in_triage),
                 "allocation_open": float(book.open_in(Stage.ALLOCATION)),
                 "investigation_open": float(book.open_in(Stage.OFFICER)),
@@ -72,7 +72,6 @@ class Observer:
         open_cases = [c for c in book.opened if c.is_open]
         still_open = still_open_columns(open_cases, model.allocator.dormant_waiting())
         harm_per_day = model.scenario.hazards.harm_per_day
-        book.closed.pack()  # no row left holding the model's objects
         return Harvest(
             scenario=model.base_scenario,
             warmup_day=model.warmup_day,

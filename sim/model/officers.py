@@ -106,7 +106,7 @@ class Officer:
         g = self.hot_settings
         if g.new_officer_lapse_rate is None or g.learning_days <= 0:
             return g.practice_lapse_rate
-        still_to_learn = 1.0 - (self.model.env.now - self.joined_day) / g.learning_days
+        still_to_learn = 1.0 - (self.model.env._now - self.joined_day) / g.learning_days
         if still_to_learn <= 0:
             return g.practice_lapse_rate
         extra = g.new_officer_lapse_rate - g.practice_lapse_rate
@@ -159,7 +159,7 @@ class Officer:
             left = case.chunk_hours_left
             if left != left:  # nan: chunk not started
                 left = case.chunk_hours_left = case.hours(chunk)
-            self.session_start = env.now
+            self.session_start = env._now
             self.working_on = case
             if left > 0:
                 stretch = self._stretch = self._plan(case, chunk, left)
@@ -190,7 +190,7 @@ class Officer:
         model = self.model
         self.working_on = None
         if self.group is Group.TRAINED:  # only detectives' time is counted
-            model.workforce.record_work(self, self.session_start, model.env.now)
+            model.workforce.record_work(self, self.session_start, model.env._now)
         case.chunk_hours_left -= hours
         if case.chunk_hours_left > _DONE:
             if self.active and case in self.held:
@@ -222,7 +222,7 @@ class Officer:
         alone = self.plan_ahead and (not ready or ready[0][:3] > key)
         hours_each: list[float] = []
         ends: list[float] = []
-        day = self.model.env.now
+        day = self.model.env._now
         while True:
             hours = left if session is None else min(left, session)
             day = day + hours / rate
@@ -249,7 +249,7 @@ class Officer:
         """Book the planned sessions that are over by now, as their ends would have."""
         stretch = self._stretch
         if stretch is not None:
-            now = self.model.env.now
+            now = self.model.env._now
             over = stretch.done
             while over < stretch.last and stretch.ends[over] <= now:
                 over += 1
@@ -308,6 +308,6 @@ class _WakeAt(simpy.Timeout):
         self.env = env
         self.callbacks = []
         self._value = None
-        self._delay = day - env.now
+        self._delay = day - env._now
         self._ok = True
         heapq.heappush(env._queue, (day, NORMAL, next(env._eid), self))

@@ -75,7 +75,7 @@ class Pathway:
     # 2. allocation -------------------------------------------------------------------------
     def case_allocated(self, case: Case, officer: Officer) -> None:
         """An officer has taken ``case``: queue its next chunk of work with them."""
-        now = self.model.env.now
+        now = self.model.env._now
         first = case.allocations == 0
         case.allocations += 1
         if math.isnan(case.allocated_day):
@@ -112,7 +112,7 @@ class Pathway:
 
     def secure_evidence(self, case: Case) -> None:
         """Evidence is secured now; it was lost meanwhile with the hazard's probability."""
-        now = self.model.env.now
+        now = self.model.env._now
         case.evidence_secured_day = now
         hazard = self.model.settings.evidence_loss_per_day
         p_lost = 1.0 - math.exp(-hazard * max(0.0, now - case.referral_day))
@@ -126,7 +126,7 @@ class Pathway:
         assert isinstance(pending, list) and pending[0] is chunk, "chunks are worked in order"
         pending.pop(0)
         if chunk is Chunk.SAFEGUARDING and math.isnan(case.safeguarding_day):
-            case.safeguarding_day = model.env.now
+            case.safeguarding_day = model.env._now
         if chunk is Chunk.APPLICATION:
             model.cases.set_stage(case, Stage.WARRANT)
             Warrant(model, case)

@@ -37,7 +37,8 @@ Step = Generator[float, None, None]
 class DeskEnvironment(simpy.Environment):
     """A SimPy environment whose :meth:`run` also runs a :class:`TriageDesk`'s events, each
     when it is due before SimPy's next event. ``env.step()`` runs SimPy's next event only:
-    run the model with :meth:`run`."""
+    run the model with :meth:`run`, which also runs SimPy's events itself (as SimPy 4's
+    ``step`` would)."""
 
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
@@ -60,7 +61,7 @@ class DeskEnvironment(simpy.Environment):
             stop = simpy.Event(self)  # as SimPy's run: an urgent event at the day
             stop._ok, stop._value = True, None
             self.schedule(stop, URGENT, at - self._now)
-        queue, due, desk_step, step = self._queue, desk._due, desk._step, self.step
+        queue, due, desk_step = self._queue, desk._due, desk._step
         while True:
             if due and (not queue or due[0][0] < queue[0][0]):  # SimPy's of the day first
                 desk_step()
@@ -70,7 +71,23 @@ class DeskEnvironment(simpy.Environment):
                 self._now = heapq.heappop(queue)[0]
                 return
             else:
-                step()
+                self._step_simpy(heapq.heappop(queue))
+
+    def _step_simpy(self, entry: tuple[float, int, int, simpy.Event]) -> None:
+        """Run SimPy's next event, ``entry`` just popped from its schedule, as SimPy 4's
+        ``Environment.step`` does (its loop runs compiled here, where SimPy's is
+        interpreted). Its handling of ``StopSimulation`` is left out: that is raised only by
+        a run until an event, which :meth:`run` refuses."""
+        self._now, _, _, event = entry
+        callbacks = event.callbacks
+        event.callbacks = None  # type: ignore[assignment]  # as SimPy marks it processed
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            # the event failed and nobody defused it: crash, as SimPy does
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
 
 class TriageDesk(StaffPool):

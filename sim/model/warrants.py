@@ -54,13 +54,13 @@ class Warrant:
 
     def _granted(self, _event: simpy.Event) -> None:
         model, case = self.model, self.case
-        case.warrant_granted_day = model.env.now
+        case.warrant_granted_day = model.env._now
         days = model.scenario.warrants.execution_days.sample(model.streams["warrants"])
         self._queue(model.pools.execution_teams, days, then=self._executed)
 
     def _executed(self, _event: simpy.Event) -> None:
         model, case = self.model, self.case
-        case.warrant_executed_day = model.env.now
+        case.warrant_executed_day = model.env._now
         model.pathway.secure_evidence(case)
         if not case.seizes_devices:
             model.pathway.continue_case(case)
@@ -76,5 +76,5 @@ class Warrant:
 
     def _examined(self, _event: simpy.Event) -> None:
         model, case = self.model, self.case
-        case.forensics_done_day = model.env.now
+        case.forensics_done_day = model.env._now
         model.pathway.continue_case(case)

@@ -66,7 +66,7 @@ class Workforce:
     # utilisation inside the measured window ---------------------------------------
     def _account(self) -> None:
         m = self.model
-        now = m.env.now
+        now = m.env._now
         lo, hi = max(self._last, m.warmup_day), min(now, m.end_day)
         if hi > lo:
             self._trained_days += self.in_post(Group.TRAINED) * (hi - lo)
@@ -107,7 +107,7 @@ class Workforce:
         self._account()
         officer = Officer(self.model, self._next_id, group)
         if not experienced:
-            officer.joined_day = self.model.env.now
+            officer.joined_day = self.model.env._now
         self._next_id += 1
         self.model.allocator.add_officer(officer)
         rate = self.model.scenario.workforce.attrition_per_year
@@ -152,7 +152,7 @@ class Workforce:
         env = self.model.env
         training = self.model.scenario.workforce.training
         yield env.timeout(training.first_intake_day)
-        while env.now < self.model.end_day:
+        while env._now < self.model.end_day:
             training = self.model.scenario.workforce.training
             untrained = self.model.allocator.officers[Group.UNTRAINED]
             candidates = [o for o in untrained if not o.trainee]
@@ -168,6 +168,6 @@ class Workforce:
         self._account()
         officer.set_trainee(False)
         self.model.allocator.move_officer(officer, Group.TRAINED)
-        officer.joined_day = self.model.env.now  # newly qualified: learning the new work
+        officer.joined_day = self.model.env._now  # newly qualified: learning the new work
         self._recruit_later(Group.UNTRAINED)
         self.model.allocator.allocate()
