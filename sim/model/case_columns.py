@@ -12,7 +12,6 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Callable
-from dataclasses import fields
 
 import numpy as np
 
@@ -63,7 +62,7 @@ _GRADE_NAMES = ("", *GRADES)
 _RULE_BITS = {rule: 1 << i for i, rule in enumerate(RULE_NAMES)}
 """Each grading rule's bit in a closed case's code of broken rules."""
 assert len(_RULE_BITS) <= 16  # the codes are kept as 16-bit numbers
-_CASE_DEFAULTS = {f.name: f.default for f in fields(Case)}
+_BLANK_CASE = Case(0, 0, 0, 0.0, 0, 0.0)
 """What a ``Case`` holds before anything sets it (nan days, false flags)."""
 
 
@@ -251,7 +250,7 @@ def _filled(name: str, column: np.ndarray, n: int) -> list[np.ndarray]:
     ``n`` rows, what a packed case holds there (see :func:`still_open_columns`)."""
     if column.size == n:
         return [column]
-    default = "" if name in TEXT_COLUMNS else _CASE_DEFAULTS[name]
+    default = "" if name in TEXT_COLUMNS else getattr(_BLANK_CASE, name)
     return [column, np.full(n - column.size, default, dtype=column.dtype)]
 
 

@@ -16,7 +16,6 @@ Days are simulated days; hours are officer hours.
 from __future__ import annotations
 
 import struct
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,8 @@ from sim.model.enums import Stage
 from sim.model.queue_order import KEY_SIZE, write_key
 
 FIELDS = (
-    # the first fields of a Case, in its order (so they pass to it by position)
+    # in the order sim.model.case.case_of_values reads them (the six a Case is made with,
+    # then the rest it sets)
     ("id", "q"),
     ("category", "i"),
     ("true_risk", "i"),
@@ -46,7 +46,6 @@ FIELDS = (
     ("application_hours", "d"),
     ("investigation_hours", "d"),
     ("external_wait_days", "d"),
-    # then fields set by name
     ("waiting_since", "d"),
     ("safeguarding_day", "d"),
     ("custody_refused_bail", "?"),
@@ -56,13 +55,6 @@ FIELDS = (
 """The packed fields, in order, with their ``struct`` codes (little-endian, no padding),
 after the queue key."""
 NAMES = tuple(name for name, _ in FIELDS)
-_BY_POSITION = NAMES.index("waiting_since")
-# sim.model.case.case_of_values makes a Case of the values in this order
-assert NAMES[:_BY_POSITION] == tuple(f.name for f in fields(Case))[:_BY_POSITION]
-assert NAMES[_BY_POSITION:] == (
-    "waiting_since", "safeguarding_day", "custody_refused_bail", "custody_in_cells",
-    "custody_cell_hours",
-)  # fmt: skip
 _LAYOUT = struct.Struct("<" + "".join(code for _, code in FIELDS))
 _SIZE = KEY_SIZE + _LAYOUT.size
 
