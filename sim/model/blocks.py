@@ -4,7 +4,7 @@ A numpy ``Generator`` fills an array of standard variates by calling the same ro
 per element, so ``rng.standard_normal(n)`` yields the numbers ``n`` calls of
 ``rng.standard_normal()`` would, and a scenario distribution's scalar draw is an exact
 function of one standard variate (each distribution's ``standard`` kind and
-``from_standard``, in sim.scenario.distributions, which its own ``sample`` uses too).
+``standard_map``, in sim.scenario.distributions, which its own ``sample`` uses too).
 Drawing a block once and handing the numbers out one by one is therefore bit-identical to
 drawing them one at a time, and much cheaper per variate.
 
@@ -18,7 +18,8 @@ falls back to scalar draws for good. Every draw from a stream must go through it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -82,31 +83,50 @@ class BlockStream:
         self._kind = kind
 
 
+_SCALE, _AFFINE, _EXP_AFFINE, _FIXED = 0, 1, 2, 3
+_FORMS = {"scale": _SCALE, "affine": _AFFINE, "exp_affine": _EXP_AFFINE, "fixed": _FIXED}
+
+
 class Variate:
-    """A scenario distribution's standard kind and its map from a standard variate, read
-    once (a read of a scenario object's attribute costs more than one of this class's)."""
+    """A scenario distribution's standard kind and its map from a standard variate
+    (:data:`~sim.scenario.distributions.StandardMap`), read once: a read of a scenario
+    object's attribute costs more than one of this class's, and the map is applied here, in
+    compiled code, instead of by the distribution's interpreted ``from_standard``. Unit: the
+    distribution's (hours or days)."""
+
+    __slots__ = ("standard", "form", "a", "b")
 
     def __init__(self, dist: Any) -> None:
         self.standard: _Kind | None = dist.standard
-        self.from_standard: Callable[[float], float] = dist.from_standard
+        form, a, b = dist.standard_map
+        self.form: int = _FORMS[form]
+        self.a: float = a
+        self.b: float = b
+
+    def from_standard(self, z: float) -> float:
+        """The draw the standard variate ``z`` gives: the same arithmetic as
+        :func:`~sim.scenario.distributions.apply_standard_map`, so the same bits."""
+        form = self.form
+        if form == _SCALE:
+            return self.a * z
+        if form == _AFFINE:
+            return self.a + self.b * z
+        if form == _EXP_AFFINE:
+            return math.exp(self.a + self.b * z)
+        return self.a
 
 
 def sample(dist: Any, stream: BlockStream) -> float:
     """A draw of the scenario distribution ``dist``, equal to ``dist.sample(stream.rng)``
     had every draw of the stream been scalar. Unit: the distribution's (hours or days)."""
-    return _draw(dist.standard, dist.from_standard, stream)
+    return sample_variate(Variate(dist), stream)
 
 
 def sample_variate(variate: Variate, stream: BlockStream) -> float:
     """:func:`sample` of the distribution that ``variate`` was read from."""
-    return _draw(variate.standard, variate.from_standard, stream)
-
-
-def _draw(
-    kind: _Kind | None, from_standard: Callable[[float], float], stream: BlockStream
-) -> float:
+    kind = variate.standard
     if kind is None:
-        return from_standard(0.0)
+        return variate.from_standard(0.0)
     # the common case of BlockStream.standard without the call (0.990 of a short baseline
     # replication's instructions): the block in hand is of this very kind and has numbers
     # left. A stream that gave up blocks holds none (``_values`` is empty), so it never
@@ -114,8 +134,8 @@ def _draw(
     i = stream._next
     if kind is stream._kind and i < len(stream._values):
         stream._next = i + 1
-        return from_standard(stream._values[i])
-    return from_standard(stream.standard(kind))
+        return variate.from_standard(stream._values[i])
+    return variate.from_standard(stream.standard(kind))
 
 
 class UniformBlocks:

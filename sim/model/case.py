@@ -6,9 +6,7 @@ Times are simulated days; ``nan`` means the step has not happened (yet or ever).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Final
 
 from sim.model.enums import Chunk, Stage
 
@@ -46,28 +44,30 @@ class Referral:
         )  # fmt: skip
 
 
-class CaseDraws(NamedTuple):
+class CaseDraws:
     """The uniform draws that fix a case's attributes when it is opened.
 
-    Drawn as one block from the category's case stream, in this order, so replication r of
-    two scenarios gives the same case the same draws (common random numbers). Each is
-    compared with a share: the attribute holds when the draw is below it.
+    Drawn as one block of :attr:`COUNT` from the category's case stream, in this order, so
+    replication r of two scenarios gives the same case the same draws (common random
+    numbers). Each is compared with a share: the attribute holds when the draw is below it.
+    (A plain class, not a ``NamedTuple``, whose constructor would run as Python.)
     """
 
-    complex: float  # below complex_rate: needs a trained detective to be done well
-    warrant: float  # below warrant_rate: needs a search warrant
-    at_large: float  # below offender_at_large_rate: a suspect at large may harm again
-    devices: float  # below forensics_rate: the warrant seizes devices for forensics
-    lapse: float  # below the officer's lapse chance: a practice failure
-    review: float  # below review_rate: a supervisor reviews the case
-    catch: float  # below catch_rate: the review prevents the lapse
-    evidence: float  # below the evidence-loss probability: evidence lost by delay
-    force_grade: float  # picks the force's own audit grade from its confusion row
-    custody: float  # below refused_bail_rate: a child charged and refused bail
+    __slots__ = ("complex", "warrant", "at_large", "devices", "lapse", "review", "catch",
+                 "evidence", "force_grade", "custody")  # fmt: skip
+    COUNT: Final = 10
 
-    @classmethod
-    def draw(cls, rng: np.random.Generator) -> CaseDraws:
-        return cls(*rng.random(len(cls._fields)).tolist())
+    def __init__(self, u: list[float]) -> None:
+        self.complex: float = u[0]  # below complex_rate: needs a trained detective
+        self.warrant: float = u[1]  # below warrant_rate: needs a search warrant
+        self.at_large: float = u[2]  # below offender_at_large_rate: may harm again
+        self.devices: float = u[3]  # below forensics_rate: the warrant seizes devices
+        self.lapse: float = u[4]  # below the officer's lapse chance: a practice failure
+        self.review: float = u[5]  # below review_rate: a supervisor reviews the case
+        self.catch: float = u[6]  # below catch_rate: the review prevents the lapse
+        self.evidence: float = u[7]  # below the evidence-loss probability: evidence lost
+        self.force_grade: float = u[8]  # picks the force's own grade from its confusion row
+        self.custody: float = u[9]  # below refused_bail_rate: charged and refused bail
 
 
 class Case:

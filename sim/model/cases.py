@@ -110,7 +110,7 @@ class CaseBook:
         settings = model.settings
         cat = settings.categories[category]
         uniforms, work, external = self._streams_of(category)
-        d = CaseDraws(*uniforms.take(len(CaseDraws._fields)))
+        d = CaseDraws(uniforms.take(CaseDraws.COUNT))
         safeguarding_hours = sample_variate(cat.safeguarding_hours, work)
         application_hours = sample_variate(settings.application_hours, work)
         investigation_hours = sample_variate(cat.investigation_hours, work)

@@ -25,6 +25,26 @@ MIN_CV, MAX_CV = 1e-6, 100.0
 StandardKind = tuple[str, float]
 """A standard variate: ``("normal"|"exponential"|"uniform", 0)`` or ``("gamma", shape)``."""
 
+StandardMap = tuple[str, float, float]
+"""How a draw follows from its standard variate ``z``, as ``(form, a, b)``:
+``("scale", a, 0)`` is ``a * z``; ``("affine", a, b)`` is ``a + b * z``; ``("exp_affine",
+a, b)`` is ``exp(a + b * z)``; ``("fixed", a, 0)`` is ``a`` whatever ``z``."""
+
+
+def apply_standard_map(form: str, a: float, b: float, z: float) -> float:
+    """The draw that the standard variate ``z`` gives under the map ``(form, a, b)``
+    (:data:`StandardMap`). The model applies the same maps in its own compiled copy of
+    this (``sim.model.blocks.Variate``); a test checks the two agree to the bit."""
+    if form == "scale":
+        return a * z
+    if form == "affine":
+        return a + b * z
+    if form == "exp_affine":
+        return math.exp(a + b * z)
+    if form == "fixed":
+        return a
+    raise ValueError(f"unknown standard map {form!r}")
+
 
 def draw_standard(rng: np.random.Generator, kind: StandardKind | None, size: int | None = None):
     """Standard variates of ``kind`` from ``rng``: one float (``size`` None) or an array."""
@@ -64,9 +84,14 @@ class _Dist(BaseModel):
         """The standard variate a draw is a function of (``None``: no randomness)."""
         return None
 
-    def from_standard(self, z: float) -> float:  # pragma: no cover - overridden
-        """The draw that the standard variate ``z`` (of kind :attr:`standard`) gives."""
+    @property
+    def standard_map(self) -> StandardMap:  # pragma: no cover - overridden
+        """How a draw follows from its standard variate (:data:`StandardMap`)."""
         raise NotImplementedError
+
+    def from_standard(self, z: float) -> float:
+        """The draw that the standard variate ``z`` (of kind :attr:`standard`) gives."""
+        return apply_standard_map(*self.standard_map, z)
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw; equal to ``from_standard`` of one standard variate drawn from ``rng``, so
@@ -88,8 +113,9 @@ class Fixed(_Dist):
     def variance(self) -> float:
         return 0.0
 
-    def from_standard(self, z: float) -> float:
-        return self.value
+    @property
+    def standard_map(self) -> StandardMap:
+        return ("fixed", self.value, 0.0)
 
 
 class _WithMean(_Dist):
@@ -118,8 +144,9 @@ class Exponential(_WithMean):
 
     standard: ClassVar[StandardKind] = ("exponential", 0.0)
 
-    def from_standard(self, z: float) -> float:
-        return self.mean_value * z
+    @property
+    def standard_map(self) -> StandardMap:
+        return ("scale", self.mean_value, 0.0)
 
 
 class _MeanCv(_WithMean):
@@ -137,9 +164,10 @@ class Lognormal(_MeanCv):
 
     standard: ClassVar[StandardKind] = ("normal", 0.0)
 
-    def from_standard(self, z: float) -> float:
+    @property
+    def standard_map(self) -> StandardMap:
         mu, sigma = self._log_parameters
-        return math.exp(mu + sigma * z)
+        return ("exp_affine", mu, sigma)
 
     @cached_property
     def _log_parameters(self) -> tuple[float, float]:
@@ -158,9 +186,10 @@ class Gamma(_MeanCv):
     def standard(self) -> StandardKind:
         return ("gamma", 1.0 / self.cv**2)
 
-    def from_standard(self, z: float) -> float:
+    @property
+    def standard_map(self) -> StandardMap:
         shape = 1.0 / self.cv**2
-        return (self.mean_value / shape) * z
+        return ("scale", self.mean_value / shape, 0.0)
 
 
 class Uniform(_Dist):
@@ -186,8 +215,9 @@ class Uniform(_Dist):
 
     standard: ClassVar[StandardKind] = ("uniform", 0.0)
 
-    def from_standard(self, z: float) -> float:
-        return self.low + (self.high - self.low) * z
+    @property
+    def standard_map(self) -> StandardMap:
+        return ("affine", self.low, self.high - self.low)
 
 
 Distribution = Annotated[
