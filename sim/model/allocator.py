@@ -14,7 +14,7 @@ is filed by a :class:`~sim.model.queue_order.QueueEntry`.
 
 from __future__ import annotations
 
-import heapq
+from heapq import heapify, heappop, heappush
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from sim.model.dormant import Dormant
 from sim.model.enums import Group, Stage
 from sim.model.officers import Officer
 from sim.model.queue_order import QueueEntry
+from sim.model.schedule import call_after
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -81,7 +82,7 @@ class Allocator:
         officer.version += 1
         if officer.has_free_slot:
             entry = (len(officer.held), officer.id, officer.version, officer)
-            heapq.heappush(self._free[officer.group], entry)
+            heappush(self._free[officer.group], entry)
 
     def detective_free(self) -> bool:
         """A trained detective has a free slot now (a case joining the queue is taken at
@@ -94,7 +95,7 @@ class Allocator:
             _, _, version, officer = heap[0]
             if officer.version == version and officer.group is group and officer.has_free_slot:
                 return officer
-            heapq.heappop(heap)
+            heappop(heap)
         return None
 
     # cases --------------------------------------------------------------------
@@ -114,7 +115,7 @@ class Allocator:
     def _push(self, case: Case | Dormant, entry: _Entry | None = None) -> None:
         if entry is None:
             entry = QueueEntry.of(case, next(self._order))
-        heapq.heappush(self._waiting, entry)
+        heappush(self._waiting, entry)
         self._schedule_eligibility(case, entry)
         self._drop_stale()
 
@@ -141,7 +142,7 @@ class Allocator:
             return
         for heap in (self._waiting, self._eligible):
             heap[:] = [e for e in heap if _case_of(e).stage is Stage.ALLOCATION]
-            heapq.heapify(heap)
+            heapify(heap)
         self._swept_size = len(self._waiting) + len(self._eligible)
 
     def _schedule_eligibility(self, case: Case | Dormant, entry: _Entry) -> None:
@@ -149,14 +150,13 @@ class Allocator:
         if after is None:
             return
         if after <= 0:
-            heapq.heappush(self._eligible, entry)
+            heappush(self._eligible, entry)
             return
         self._eligible_after(case, entry, after)
 
     def _eligible_after(self, case: Case | Dormant, entry: _Entry, days: float) -> None:
         spell = case.waiting_since
-        timer = self.model.env.timeout(days)
-        timer.callbacks.append(lambda _ev: self._make_eligible(case, entry, spell))
+        call_after(self.model.env, days, lambda _call: self._make_eligible(case, entry, spell))
 
     def _make_eligible(self, case: Case | Dormant, entry: _Entry, spell: float) -> None:
         # only if the case is still in the same spell of waiting that set the timer, and has
@@ -165,7 +165,7 @@ class Allocator:
             return
         left = self._wait_left(case)
         if left is not None and left <= _SLACK_DAYS:
-            heapq.heappush(self._eligible, entry)
+            heappush(self._eligible, entry)
             self.allocate()
 
     def _wait_left(self, case: Case | Dormant) -> float | None:
@@ -191,7 +191,7 @@ class Allocator:
         if left is None:
             return
         if left <= _SLACK_DAYS:
-            heapq.heappush(self._eligible, entry)
+            heappush(self._eligible, entry)
         else:
             self._eligible_after(case, entry, left)
 
@@ -200,7 +200,7 @@ class Allocator:
         if case.stage is not Stage.ALLOCATION:
             return
         entry = QueueEntry.of(case, next(self._order))
-        heapq.heappush(self._waiting, entry)
+        heappush(self._waiting, entry)
         self._recheck_eligibility(entry)
 
     @staticmethod
@@ -209,7 +209,7 @@ class Allocator:
             case = _case_of(heap[0])
             if case.stage is Stage.ALLOCATION:
                 return case
-            heapq.heappop(heap)
+            heappop(heap)
         return None
 
     def allocate(self) -> None:

@@ -26,17 +26,14 @@ bit, without a generator resumed at each event or an exception raised into it at
 
 from __future__ import annotations
 
-import heapq
 import math
+from heapq import heappop, heappush
 from itertools import count
 from typing import TYPE_CHECKING
 
-import simpy
-from simpy.events import NORMAL
-
 from sim.model.case import Case
 from sim.model.enums import Chunk, Group
-from sim.model.schedule import call_urgently
+from sim.model.schedule import Call, call_at, call_now, call_urgently
 from sim.model.settings import GroupSettings
 from sim.scenario.schema import OfficerGroup
 
@@ -64,8 +61,8 @@ class Officer:
         self.version = 0  # bumped whenever the allocator re-files the officer
         self._ready: list[tuple[int, int, float, int, Case, Chunk]] = []
         self._order = count()
-        self._wakeup: simpy.Event | None = None  # while idle: the event that wakes them
-        self._wake: _WakeAt | None = None  # while working: the end of the stretch
+        self._idle = False  # waiting for work, with no wake-up scheduled yet
+        self._wake: Call | None = None  # while working: the end of the stretch
         self.working_on: Case | None = None
         self.session_start = 0.0  # day the session in progress started
         self._stretch: _Stretch | None = None  # the sessions planned ahead, while working
@@ -126,10 +123,8 @@ class Officer:
         if stretch is not None and key <= stretch.key:
             self.cut()  # it would be taken before the case worked on: at the next end
         entry = (*key, next(self._order), case, chunk)
-        heapq.heappush(self._ready, entry)
-        wakeup = self._wakeup
-        if wakeup is not None and not wakeup.triggered:
-            wakeup.succeed()
+        heappush(self._ready, entry)
+        self._wake_if_idle()
 
     def take_back_cases(self) -> list[Case]:
         """Leave: hand back every held case not being worked on right now."""
@@ -140,9 +135,14 @@ class Officer:
         for c in returned:
             self.held.discard(c)
         self._ready.clear()
-        if self._wakeup is not None and not self._wakeup.triggered:
-            self._wakeup.succeed()
+        self._wake_if_idle()
         return returned
+
+    def _wake_if_idle(self) -> None:
+        """Wake the officer if idle, as an event that succeeds now would."""
+        if self._idle:
+            self._idle = False
+            call_now(self.model.env, self._woken)
 
     # the officer's work, run by the events it waits for ----------------------------------
     def _work(self) -> None:
@@ -151,10 +151,9 @@ class Officer:
         env, ready = self.model.env, self._ready
         while self.active:
             if not ready:
-                wakeup = self._wakeup = simpy.Event(env)
-                wakeup.callbacks.append(self._woken)
+                self._idle = True
                 return
-            entry = heapq.heappop(ready)
+            entry = heappop(ready)
             case, chunk = entry[4], entry[5]
             left = case.chunk_hours_left
             if left != left:  # nan: chunk not started
@@ -167,16 +166,14 @@ class Officer:
                 return
             self._session_over(case, chunk, left)
 
-    def _woken(self, _event: simpy.Event) -> None:
+    def _woken(self, _call: Call) -> None:
         """The officer starts, or is woken while idle."""
-        self._wakeup = None
         self._work()
 
     def _wait_until(self, day: float) -> None:
-        wake = self._wake = _WakeAt(self.model.env, day)
-        wake.callbacks.append(self._stretch_ended)
+        self._wake = call_at(self.model.env, day, self._stretch_ended)
 
-    def _stretch_ended(self, _event: simpy.Event) -> None:
+    def _stretch_ended(self, _call: Call) -> None:
         stretch = self._stretch
         assert stretch is not None  # woken at the end of one
         self._stretch = self._wake = None
@@ -202,11 +199,12 @@ class Officer:
         case.chunk_hours_left = float("nan")
         model.pathway.chunk_done(case, chunk, self)
 
-    def _cut_short(self, _event: simpy.Event) -> None:
+    def _cut_short(self, _call: Call) -> None:
         """The stretch was cut (:meth:`cut`): wake at the end of its new last session
         instead, as an interrupted process would wait again."""
         stretch, wake = self._stretch, self._wake
         assert stretch is not None and wake is not None  # cut while working
+        assert wake.callbacks is not None  # not run yet
         wake.callbacks.remove(self._stretch_ended)
         self._wait_until(stretch.ends[stretch.last])
 
@@ -295,19 +293,3 @@ class _Stretch:
         self.case, self.chunk, self.key, self.hours, self.ends = case, chunk, key, hours, ends
         self.done = 0
         self.last = len(ends) - 1
-
-
-class _WakeAt(simpy.Timeout):
-    """A timeout that ends on ``day`` exactly. SimPy schedules ``now + delay``, which can
-    miss a day by one unit in the last place whatever the delay (when the exact sum falls
-    halfway between two floats, it rounds to the even one), so this one is put on SimPy's
-    schedule at its day directly, as :meth:`simpy.Environment.schedule` would put it (the
-    same priority, the next event id)."""
-
-    def __init__(self, env: simpy.Environment, day: float) -> None:
-        self.env = env
-        self.callbacks = []
-        self._value = None
-        self._delay = day - env._now
-        self._ok = True
-        heapq.heappush(env._queue, (day, NORMAL, next(env._eid), self))

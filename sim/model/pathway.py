@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from sim.model.case import Case, Referral
 from sim.model.enums import Chunk, Stage
 from sim.model.officers import Officer
+from sim.model.schedule import call_after
 from sim.model.warrants import Warrant
 from sim.units import HOURS_PER_DAY
 
@@ -154,8 +155,8 @@ class Pathway:
         if case.external_wait_days > 0:
             # the officer keeps the case (and its slot) while others decide
             self.model.cases.set_stage(case, Stage.EXTERNAL)
-            wait = self.model.env.timeout(case.external_wait_days)
-            wait.callbacks.append(lambda _ev: self._close(case, case.officer))
+            wait = case.external_wait_days
+            call_after(self.model.env, wait, lambda _call: self._close(case, case.officer))
         else:
             self._close(case, officer)
 

@@ -10,8 +10,8 @@ runs off SimPy's schedule (:class:`~sim.model.triage_desk.TriageDesk`).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
+from heapq import heappop, heappush
 from itertools import count
 
 import simpy
@@ -56,7 +56,7 @@ class ServerPool(StaffPool):
 
     def submit(self, priority: float, service_days: float, on_done: Callable[[], object]) -> None:
         """Queue a job; ``on_done`` runs when its service ends."""
-        heapq.heappush(self._queue, (priority, next(self._order), service_days, on_done))
+        heappush(self._queue, (priority, next(self._order), service_days, on_done))
         self._start_waiting()
 
     def serve(self, priority: float, service_days: float) -> simpy.Event:
@@ -68,7 +68,7 @@ class ServerPool(StaffPool):
     def _start_waiting(self) -> None:
         queue, timeout = self._queue, self.env.timeout
         while queue and self.busy < self._capacity:
-            _, _, service_days, on_done = heapq.heappop(queue)
+            _, _, service_days, on_done = heappop(queue)
             self.busy += 1
             done = timeout(service_days)
             done.on_done = on_done  # type: ignore[attr-defined]  # read by _finish: no closure per job

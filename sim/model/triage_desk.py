@@ -20,8 +20,8 @@ below 5.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Generator
+from heapq import heappop, heappush
 from itertools import count
 from typing import Any
 
@@ -68,10 +68,10 @@ class DeskEnvironment(simpy.Environment):
             elif not queue:
                 return
             elif queue[0][3] is stop:
-                self._now = heapq.heappop(queue)[0]
+                self._now = heappop(queue)[0]
                 return
             else:
-                self._step_simpy(heapq.heappop(queue))
+                self._step_simpy(heappop(queue))
 
     def _step_simpy(self, entry: tuple[float, int, int, simpy.Event]) -> None:
         """Run SimPy's next event, ``entry`` just popped from its schedule, as SimPy 4's
@@ -110,22 +110,22 @@ class TriageDesk(StaffPool):
         hands it back) for triage; ``on_done(referral)`` runs when its service ends."""
         job = (priority, next(self._order), service_days, referral, on_done)
         if self._queue or self.busy >= self._capacity:
-            heapq.heappush(self._queue, job)
+            heappush(self._queue, job)
             self._start_waiting()
             return
         # a server is free and nobody waits: the job would go into the queue and straight
         # out again (what most referrals do), so it starts now
         self.busy += 1
-        heapq.heappush(self._due, (self.env._now + service_days, next(self._due_order), job))
+        heappush(self._due, (self.env._now + service_days, next(self._due_order), job))
 
     def _start_waiting(self) -> None:
         """Start waiting referrals on free staff (after a submission, a service's end or a
         change of staff): each service's end goes on the desk's schedule."""
         queue, due, now = self._queue, self._due, self.env._now
         while queue and self.busy < self._capacity:
-            job = heapq.heappop(queue)
+            job = heappop(queue)
             self.busy += 1
-            heapq.heappush(due, (now + job[2], next(self._due_order), job))
+            heappush(due, (now + job[2], next(self._due_order), job))
 
     # the arrival streams ------------------------------------------------------------------
     def start(self, stream: Step) -> None:
@@ -135,14 +135,14 @@ class TriageDesk(StaffPool):
             wait = next(stream)
         except StopIteration:
             return
-        heapq.heappush(self._due, (self.env._now + wait, next(self._due_order), stream))
+        heappush(self._due, (self.env._now + wait, next(self._due_order), stream))
 
     # running the desk's events --------------------------------------------------------
     def _step(self) -> None:
         """Run the desk's next event (:class:`DeskEnvironment` calls it when it is due
         before SimPy's next event), with the clock at its day."""
         due = self._due
-        day, _, what = heapq.heappop(due)
+        day, _, what = heappop(due)
         self.env._now = day
         if what.__class__ is tuple:  # a triage service ended
             self.busy -= 1
@@ -153,4 +153,4 @@ class TriageDesk(StaffPool):
                 wait = next(what)
             except StopIteration:
                 return
-            heapq.heappush(due, (day + wait, next(self._due_order), what))
+            heappush(due, (day + wait, next(self._due_order), what))

@@ -21,10 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import simpy
-
 from sim.model.case import Case
-from sim.model.schedule import call_urgently
+from sim.model.schedule import call_after, call_urgently
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -41,24 +39,24 @@ class Warrant:
         self.model, self.case = model, case
         call_urgently(model.env, self._authorise)  # as SimPy starts a process
 
-    def _authorise(self, _event: simpy.Event) -> None:
+    def _authorise(self, _event: object) -> None:
         model = self.model
         w = model.scenario.warrants
         days = w.authorisation_hours.sample(model.streams["warrants"]) / w.supervisor_hours_per_day
         self._queue(model.pools.supervisors, days, then=self._to_court)
 
-    def _to_court(self, _event: simpy.Event) -> None:
+    def _to_court(self, _event: object) -> None:
         model = self.model
         days = model.scenario.warrants.court_days.sample(model.streams["warrants"])
-        model.env.timeout(days).callbacks.append(self._granted)
+        call_after(model.env, days, self._granted)
 
-    def _granted(self, _event: simpy.Event) -> None:
+    def _granted(self, _event: object) -> None:
         model, case = self.model, self.case
         case.warrant_granted_day = model.env._now
         days = model.scenario.warrants.execution_days.sample(model.streams["warrants"])
         self._queue(model.pools.execution_teams, days, then=self._executed)
 
-    def _executed(self, _event: simpy.Event) -> None:
+    def _executed(self, _event: object) -> None:
         model, case = self.model, self.case
         case.warrant_executed_day = model.env._now
         model.pathway.secure_evidence(case)
@@ -68,13 +66,13 @@ class Warrant:
         days = model.scenario.warrants.forensics_days.sample(model.streams["forensics"])
         self._queue(model.pools.examiners, days, then=self._examined)
 
-    def _queue(self, pool: ServerPool, days: float, then: Callable[[simpy.Event], None]) -> None:
+    def _queue(self, pool: ServerPool, days: float, then: Callable[[object], None]) -> None:
         """Queue the case at ``pool`` (by its triaged risk) for ``days`` of service; ``then``
         runs from the event the pool succeeds when the service ends, as the process waited
         for it."""
         pool.serve(self.case.triaged_risk, days).callbacks.append(then)
 
-    def _examined(self, _event: simpy.Event) -> None:
+    def _examined(self, _event: object) -> None:
         model, case = self.model, self.case
         case.forensics_done_day = model.env._now
         model.pathway.continue_case(case)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.enums import Group
 from sim.model.officers import Officer
+from sim.model.schedule import call_after
 from sim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -113,8 +114,7 @@ class Workforce:
         rate = self.model.scenario.workforce.attrition_per_year
         if rate > 0:
             tenure = self._rng.exponential(DAYS_PER_YEAR / rate)
-            timer = self.model.env.timeout(tenure)
-            timer.callbacks.append(lambda _ev: self._leave(officer))
+            call_after(self.model.env, tenure, lambda _call: self._leave(officer))
         self.model.allocator.allocate()
         return officer
 
@@ -129,8 +129,7 @@ class Workforce:
     def _recruit_later(self, post: Group) -> None:
         lag = self.model.scenario.workforce.recruitment_lag_days
         draw = self._rng.random()
-        timer = self.model.env.timeout(lag)
-        timer.callbacks.append(lambda _ev: self._fill(post, draw))
+        call_after(self.model.env, lag, lambda _call: self._fill(post, draw))
 
     def _fill(self, post: Group, draw: float) -> None:
         wf = self.model.scenario.workforce
@@ -158,8 +157,8 @@ class Workforce:
             candidates = [o for o in untrained if not o.trainee]
             for officer in candidates[: training.course_places]:
                 officer.set_trainee(True)
-                timer = env.timeout(training.course_days)
-                timer.callbacks.append(lambda _ev, o=officer: self._qualify(o))
+                qualify = lambda _call, o=officer: self._qualify(o)  # noqa: E731
+                call_after(env, training.course_days, qualify)
             yield env.timeout(training.intake_interval_days)
 
     def _qualify(self, officer: Officer) -> None:

@@ -9,7 +9,7 @@ import simpy
 
 import sim
 from sim.model import Model, Streams, replication_seed
-from sim.model.officers import Officer, _WakeAt
+from sim.model.officers import Officer
 from tests.conftest import DATA
 from tests.records import assert_same_records
 
@@ -36,24 +36,6 @@ def test_stretches_give_the_records_of_one_session_at_a_time(name, changes, monk
     planned, planned_events = _run(scenario, True, monkeypatch)
     assert_same_records(planned, plain)
     assert planned_events < 0.9 * plain_events, (planned_events, plain_events)
-
-
-def test_a_wake_up_comes_exactly_on_its_day():
-    """0.2978106069258978 + (1.97251977483186 - 0.2978106069258978) is 1.9725197748318597,
-    and no delay gives 1.97251977483186 (the sum falls halfway between floats): a plain
-    timeout cannot end on that day, the wake-up does, in its place among same-day events."""
-    now, day = 0.2978106069258978, 1.97251977483186
-    assert now + (day - now) != day
-    env = simpy.Environment(initial_time=now)
-    seen = []
-    for label, event in [
-        ("wake", _WakeAt(env, day)),
-        ("later", _WakeAt(env, 123.456789)),
-        ("now", env.timeout(0.0)),
-    ]:
-        event.callbacks.append(lambda _ev, label=label: seen.append((label, env.now)))
-    env.run()
-    assert seen == [("now", now), ("wake", day), ("later", 123.456789)]
 
 
 def _processes_alive(scenario) -> int:
