@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.model.blocks import Variate, sample_variate
+from sim.model.blocks import sample_variate
 from sim.model.case import Referral
 from sim.scenario.schema import Scenario
 from sim.units import DAYS_PER_YEAR
@@ -138,21 +138,19 @@ def arrival_process(model: Model, index: int) -> Step:
         draws = attrs.random((len(days), 3))  # risk level, under-graded?, case?
         risks = risk_levels(_cumulative(scenario, name, model.risk_names), draws[:, 0])
         under_grade, case = draws[:, 1].tolist(), draws[:, 2].tolist()
-        hours = Variate(scenario.triage.hours)
         for i, day in enumerate(days):
-            yield day - env._now  # the clock (SimPy's ``now`` without the property call)
+            yield day - env._now
             rate_changed = False
             if model.scenario is not scenario:  # a measure since the last arrival
                 scenario = model.scenario
                 rate_changed = rate_parameters(scenario, name) != params
                 cumulative = _cumulative(scenario, name, model.risk_names)
                 risks[i:] = risk_levels(cumulative, draws[i:, 0])
-                hours = Variate(scenario.triage.hours)
             now = env._now
             arrived(index, now)
             # positional, in Referral's field order: category, true risk, referral day,
             # triage hours, under-grade draw, case draw
-            triage_hours = sample_variate(hours, triage_stream)
+            triage_hours = sample_variate(model.settings.triage_hours, triage_stream)
             arrives(Referral(index, risks[i], now, triage_hours, under_grade[i], case[i]))
             if rate_changed:  # the window's later arrivals are dropped, their draws undrawn
                 attrs.bit_generator.state = attrs_state

@@ -116,14 +116,10 @@ class Variate:
         return self.a
 
 
-def sample(dist: Any, stream: BlockStream) -> float:
-    """A draw of the scenario distribution ``dist``, equal to ``dist.sample(stream.rng)``
-    had every draw of the stream been scalar. Unit: the distribution's (hours or days)."""
-    return sample_variate(Variate(dist), stream)
-
-
 def sample_variate(variate: Variate, stream: BlockStream) -> float:
-    """:func:`sample` of the distribution that ``variate`` was read from."""
+    """A draw of the scenario distribution that ``variate`` was read from, equal to
+    ``dist.sample(stream.rng)`` had every draw of the stream been scalar. Unit: the
+    distribution's (hours or days)."""
     kind = variate.standard
     if kind is None:
         return variate.from_standard(0.0)

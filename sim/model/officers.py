@@ -35,7 +35,6 @@ from sim.model.case import Case
 from sim.model.enums import Chunk, Group
 from sim.model.schedule import Call, call_at, call_now, call_urgently
 from sim.model.settings import GroupSettings
-from sim.scenario.schema import OfficerGroup
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -73,18 +72,9 @@ class Officer:
         return self.group is Group.TRAINED
 
     @property
-    def settings(self) -> OfficerGroup:
-        """The scenario's current settings for this officer's group."""
-        officers = self.model.scenario.officers
-        return officers.trained if self.group is Group.TRAINED else officers.untrained
-
-    @property
-    def caseload_cap(self) -> int:
-        return self.hot_settings.caseload_cap
-
-    @property
     def hot_settings(self) -> GroupSettings:
-        """The values of :attr:`settings` read as the officer works (read once a scenario)."""
+        """The settings of this officer's group in the scenario in force, as the officer
+        reads them while working (read once a scenario: :mod:`sim.model.settings`)."""
         s = self.model.settings
         return s.trained if self.group is Group.TRAINED else s.untrained
 

@@ -11,10 +11,13 @@ runs off SimPy's schedule (:class:`~sim.model.triage_desk.TriageDesk`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from heapq import heappop, heappush
 from itertools import count
 
 import simpy
+
+from sim.model.schedule import call_after
 
 
 class StaffPool:
@@ -51,8 +54,8 @@ class StaffPool:
 
 
 class ServerPool(StaffPool):
-    """``capacity`` servers whose services are SimPy events; each job has a priority and a
-    service time in days."""
+    """``capacity`` servers whose services end on SimPy's schedule; each job has a priority
+    and a service time in days."""
 
     def submit(self, priority: float, service_days: float, on_done: Callable[[], object]) -> None:
         """Queue a job; ``on_done`` runs when its service ends."""
@@ -66,15 +69,14 @@ class ServerPool(StaffPool):
         return done
 
     def _start_waiting(self) -> None:
-        queue, timeout = self._queue, self.env.timeout
+        queue, env = self._queue, self.env
         while queue and self.busy < self._capacity:
             _, _, service_days, on_done = heappop(queue)
             self.busy += 1
-            done = timeout(service_days)
-            done.on_done = on_done  # type: ignore[attr-defined]  # read by _finish: no closure per job
-            done.callbacks.append(self._finish)
+            # the service ends where env.timeout(service_days) would
+            call_after(env, service_days, partial(self._finish, on_done))
 
-    def _finish(self, event: simpy.Event) -> None:
+    def _finish(self, on_done: Callable[[], object], _call: object) -> None:
         self.busy -= 1
-        event.on_done()  # type: ignore[attr-defined]
+        on_done()
         self._start_waiting()

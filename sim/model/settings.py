@@ -6,7 +6,8 @@ of each object on the way (``scenario.officers.trained.caseload_cap``: three); a
 model makes a new one whenever that scenario changes (:attr:`Model.scenario
 <sim.model.engine.Model.scenario>`: a measure), so a read gives what the scenario says at
 that moment, as before. Counted in the tandem benchmark from source (model code only), the
-model read the scenario 56 times a referral before, and 8 with these.
+model read the scenario 56 times a referral before, and 8 with these (counted before the
+triage hours' distribution moved here too).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Settings:
         self.evidence_loss_per_day: float = scenario.hazards.evidence_loss_per_day
         self.forensics_rate: float = scenario.warrants.forensics_rate
         self.application_hours = Variate(scenario.warrants.application_hours)
+        self.triage_hours = Variate(scenario.triage.hours)
         categories = [scenario.categories[name] for name in category_names]
         self.categories = [CategorySettings(c) for c in categories]
         # triage's case rate by category index and triaged risk index

@@ -14,7 +14,7 @@ a SimPy event. That saves two SimPy events a referral, most of the events of a r
 desk needs no event of its own on SimPy's schedule to wake it.
 
 Days are simulated days. This uses SimPy 4's schedule (``Environment._queue`` and
-``_now``), as :class:`~sim.model.officers.Officer` does for its wake-ups; simpy is pinned
+``_now``), as :mod:`sim.model.schedule` does for the model's own events; simpy is pinned
 below 5.
 """
 

@@ -15,6 +15,7 @@ trained officer-days in post and the days they spent working on cases.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.model.enums import Group
@@ -157,11 +158,10 @@ class Workforce:
             candidates = [o for o in untrained if not o.trainee]
             for officer in candidates[: training.course_places]:
                 officer.set_trainee(True)
-                qualify = lambda _call, o=officer: self._qualify(o)  # noqa: E731
-                call_after(env, training.course_days, qualify)
+                call_after(env, training.course_days, partial(self._qualify, officer))
             yield env.timeout(training.intake_interval_days)
 
-    def _qualify(self, officer: Officer) -> None:
+    def _qualify(self, officer: Officer, _call: object) -> None:
         if not officer.active:
             return
         self._account()

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from sim.model.blocks import BLOCK, BlockStream, UniformBlocks, Variate, sample
+from sim.model.blocks import BLOCK, BlockStream, UniformBlocks, Variate, sample_variate
 from sim.scenario.distributions import Distribution
 
 validate_distribution = TypeAdapter(Distribution).validate_python
@@ -37,7 +37,7 @@ def test_blocked_draws_equal_scalar_draws(spec):
     scalar_rng = _gen()
     scalar = [dist.sample(scalar_rng) for _ in range(n)]
     stream = BlockStream(_gen())
-    blocked = [sample(dist, stream) for _ in range(n)]
+    blocked = [sample_variate(Variate(dist), stream) for _ in range(n)]
     assert blocked == scalar  # exact, not approximate
     # and the generator ends where scalar draws leave it
     assert stream.sync().random() == scalar_rng.random()
@@ -50,7 +50,7 @@ def test_interleaved_kinds_stay_identical_and_fall_back_to_scalar():
     scalar_rng = _gen(3)
     scalar = [dists[i].sample(scalar_rng) for i in order]
     stream = BlockStream(_gen(3))
-    blocked = [sample(dists[i], stream) for i in order]
+    blocked = [sample_variate(Variate(dists[i]), stream) for i in order]
     assert blocked == scalar
     assert not stream.blocked  # too many switches: scalar draws from then on
     assert stream.sync().random() == scalar_rng.random()
@@ -62,7 +62,7 @@ def test_switching_kind_rewinds_the_generator():
     scalar_rng = _gen(11)
     scalar = [dists[i].sample(scalar_rng) for i in order]
     stream = BlockStream(_gen(11))
-    assert [sample(dists[i], stream) for i in order] == scalar
+    assert [sample_variate(Variate(dists[i]), stream) for i in order] == scalar
     assert stream.blocked
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 import sim
-from sim.model import Model, Streams, replication_seed
+from sim.model import Model, Streams, replication_seed, simulate
 from sim.model.case import Case
 from sim.model.enums import Chunk, Group, Stage
 from sim.scenario import apply_measure
 from sim.scenario.loader import validate
 from sim.scenario.measures import interpolate
 from sim.scenario.schema import Measure
+from sim.units import HOURS_PER_DAY
 
 SLOW = 0  # category index
 HIGH, MEDIUM, LOW = 0, 1, 2  # risk indices, highest first
@@ -151,6 +153,20 @@ def test_set_triage_staff_resizes_the_pool() -> None:
     assert model.pools.triage.capacity == 1
     model.env.run(until=5.1)
     assert model.pools.triage.capacity == 0
+
+
+def test_a_measure_on_triage_hours_applies_to_the_referrals_after_it(small) -> None:
+    """Triage takes 1 hour, then 10 from day 30, with staff enough that nobody queues: each
+    referral's triage wait is its service time, 1 hour before and 10 hours after."""
+    sc = sim.with_changes(small, {
+        "triage.staff": 200, "triage.hours": {"kind": "fixed", "value": 1.0},
+        "run.warmup_days": 0, "run.horizon_days": 60,
+        "measures": [{"name": "slower triage", "day": 30, "set": {"triage.hours.value": 10.0}}],
+    })  # fmt: skip
+    hours = simulate(sc, replication_seed(1, 0)).referrals.waits * HOURS_PER_DAY
+    first_slow = int(np.argmax(hours > 5.0))
+    assert 100 < first_slow < len(hours) - 100, (first_slow, len(hours))
+    assert np.allclose(hours[:first_slow], 1.0) and np.allclose(hours[first_slow:], 10.0)
 
 
 # officers and allocation -------------------------------------------------------------------

@@ -29,6 +29,7 @@ CHANGES = {
     "categories.family.offender_at_large_rate": 0.15,
     "categories.family.investigation_hours.mean": 33.0,
     "warrants.application_hours.value": 4.5,
+    "triage.hours.mean": 0.75,
 }
 
 
@@ -54,6 +55,7 @@ def _read(model: Model) -> dict[str, object]:
         "categories.family.offender_at_large_rate": family.offender_at_large_rate,
         "categories.family.investigation_hours.mean": family.investigation_hours.from_standard(1.0),
         "warrants.application_hours.value": s.application_hours.from_standard(1.0),
+        "triage.hours.mean": s.triage_hours.from_standard(1.0),
         "pace": s.trained.pace,
     }
 
@@ -82,6 +84,7 @@ def _expected(model: Model) -> dict[str, object]:
         "categories.family.offender_at_large_rate": family.offender_at_large_rate,
         "categories.family.investigation_hours.mean": inv.from_standard(1.0),
         "warrants.application_hours.value": app.from_standard(1.0),
+        "triage.hours.mean": sc.triage.hours.from_standard(1.0),
         "pace": trained.productive_hours_per_day * (1.0 - trained.abstraction_rate),
     }
 
@@ -111,6 +114,6 @@ def test_officers_read_cap_pace_and_lapse_from_the_settings_in_force(model):
     group = (
         model.scenario.officers.trained if officer.trained else model.scenario.officers.untrained
     )
-    assert officer.caseload_cap == group.caseload_cap
+    assert officer.hot_settings.caseload_cap == group.caseload_cap
     assert officer.hours_per_day() == group.productive_hours_per_day * (1 - group.abstraction_rate)
     assert officer.hot_settings.practice_lapse_rate == group.practice_lapse_rate
