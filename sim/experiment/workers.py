@@ -77,8 +77,16 @@ def _end_orphan() -> None:
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel queued tasks and end the pool's processes now (running tasks are lost)."""
+    """Cancel queued tasks and end the pool's processes now (running tasks are lost).
+
+    A worker stopped halfway through sending its result leaves the pool's manager thread
+    waiting for the rest of the message, and ``shutdown(wait=True)`` (and the interpreter's
+    exit) waiting for that thread, for ever. Once the workers are gone, this process holds
+    the last write end of the results pipe: closing it turns that wait into end-of-file,
+    which the pool takes for a broken pool and ends.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -89,3 +97,6 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(1.0)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
