@@ -9,8 +9,10 @@ import time
 
 from tests.processes import start_sim, stderr_of
 
-# several seconds of simulation (more under load), so the two runs overlap
-ARGS = ["--reps", "4", "--workers", "1", "--days", "600", "--out", "tmp/x"]
+# several seconds of simulation (more under load), so the two runs overlap: the winner's
+# 4 replications of 6,000 days take 3 s compiled on an idle machine (600 days took 0.5 s,
+# and in CI the second run once started after the first had ended)
+ARGS = ["--reps", "4", "--workers", "1", "--days", "6000", "--out", "tmp/x"]
 
 
 def test_second_run_into_the_same_folder_is_refused_at_once(tmp_path, small_path):
@@ -27,6 +29,7 @@ def test_second_run_into_the_same_folder_is_refused_at_once(tmp_path, small_path
                 ended[name] = time.monotonic()
         time.sleep(0.05)
     statuses = {name: proc.returncode for name, proc in procs.items()}
+    assert statuses != {"a": 0, "b": 0}, "the two runs did not overlap: make them longer"
     assert sorted(statuses.values()) == [0, 2], {n: stderr_of(tmp_path, n) for n in procs}
     winner = next(n for n, s in statuses.items() if s == 0)
     loser = next(n for n, s in statuses.items() if s == 2)
