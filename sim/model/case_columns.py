@@ -79,9 +79,18 @@ _BLOCK_TYPE = np.dtype(
 )
 """A closed case's row in a block: each value in its own type (ids int64, indices int32,
 days and hours float64, flags one byte, the two grades as one-byte codes): 101 bytes."""
-_ROW = struct.Struct("<q3i9d7?2b")
-"""The same row packed by :meth:`ClosedCases.add` (little-endian, no padding)."""
-assert _ROW.size == _BLOCK_TYPE.itemsize and len(_BLOCK_TYPE.names or ()) == 22
+
+
+def _struct_format(dtype: np.dtype) -> str:
+    """The ``struct`` format of a row of ``dtype`` (little-endian, no padding), field by
+    field: the row that :meth:`ClosedCases.add` packs is read back as ``dtype``."""
+    codes = {("i", 8): "q", ("i", 4): "i", ("i", 1): "b", ("f", 8): "d", ("b", 1): "?"}
+    return "<" + "".join(codes[dtype[n].kind, dtype[n].itemsize] for n in dtype.names or ())
+
+
+_ROW = struct.Struct(_struct_format(_BLOCK_TYPE))
+"""The row of :data:`_BLOCK_TYPE` packed by :meth:`ClosedCases.add`."""
+assert _ROW.size == _BLOCK_TYPE.itemsize  # no padding on either side
 
 
 class ClosedCases:

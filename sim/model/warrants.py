@@ -19,10 +19,11 @@ the bit. Days are simulated days.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.model.case import Case
-from sim.model.schedule import call_after, call_urgently
+from sim.model.schedule import call_after, call_now, call_urgently
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -68,9 +69,10 @@ class Warrant:
 
     def _queue(self, pool: ServerPool, days: float, then: Callable[[object], None]) -> None:
         """Queue the case at ``pool`` (by its triaged risk) for ``days`` of service; ``then``
-        runs from the event the pool succeeds when the service ends, as the process waited
-        for it."""
-        pool.serve(self.case.triaged_risk, days).callbacks.append(then)
+        runs where the event of :meth:`ServerPool.serve`, which the process waited for, would
+        run: called now when the service ends (:func:`~sim.model.schedule.call_now`)."""
+        env = self.model.env
+        pool.submit(self.case.triaged_risk, days, partial(call_now, env, then))
 
     def _examined(self, _event: object) -> None:
         model, case = self.model, self.case
