@@ -8,10 +8,10 @@ through :func:`claim`:
    command's input files. An existing target is replaced only with ``force``, and only if
    the tool wrote it (it holds the tool's marker file, or only files of that kind of
    folder): ``--force`` never deletes a user's own folder. Its parent must be writable.
-2. **Claim it.** A lock file beside the target (``.NAME.lock``, created atomically) makes
+2. **Claim it.** A lock file beside the target (``.NAME.lock``, held with ``flock``) makes
    a second run into the same folder fail at once instead of silently replacing the first
-   one's results. A lock left by a process that no longer runs is taken over, and the
-   temporary folders it left are removed.
+   one's results. The lock ends with the process that holds it: a file left by a process
+   that no longer runs is taken over, and the temporary folders it left are removed.
 3. **Write whole or not at all.** Files go into a temporary folder beside the target, which
    gets the marker and the user's umask and is then renamed into place. An error or an
    interruption removes it and leaves the target as it was.
@@ -19,6 +19,7 @@ through :func:`claim`:
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.experiment.workers import pid_alive
 from sim.output.interrupts import Interrupted, held
 
 MARKER = ".caseflow-sim.json"
@@ -186,28 +186,60 @@ def _lock_path(path: Path) -> Path:
     return path.parent / f".{path.name}.lock"
 
 
-def _take_lock(path: Path) -> Path:
-    lock = _lock_path(path)
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
+class _Lock:
+    """The lock file beside an output folder, held with an exclusive ``flock`` while a run
+    writes the folder; the file says which process holds it (``{"pid": N}``).
+
+    The operating system holds the lock, not the file: it is released when its holder ends,
+    even by SIGKILL (a file left behind is taken over by the next run), and a lock whose
+    holder has not yet written its process id is still held. (An earlier lock made with
+    ``O_EXCL`` read an empty file as stale: two runs started together could both take it.)
+    POSIX only (``fcntl``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        """Take the lock of output folder ``path``; :class:`InputError` if a run holds it."""
+        self.path = _lock_path(path)
+        while True:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
             try:
-                pid = int(json.loads(lock.read_text(encoding="utf-8"))["pid"])
-            except (OSError, ValueError, KeyError, TypeError):
-                pid = -1
-            if pid > 0 and pid != os.getpid() and pid_alive(pid):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
                 raise InputError(
-                    f"folder in use: another run (process {pid}) is writing it now; wait "
+                    f"folder in use: another run{_holder(self.path)} is writing it now; wait "
                     "for it to finish or choose another --out",
                     file=str(path),
                 ) from None
-            lock.unlink(missing_ok=True)  # left by a process that no longer runs
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"pid": os.getpid()}, f)
-        return lock
-    raise InputError("cannot take the lock beside the output folder", file=str(path))
+            if _names_file(self.path, fd):
+                break
+            os.close(fd)  # locked a file its holder removed as it let go: open the new one
+        self.fd = fd
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid()}).encode())
+
+    def release(self) -> None:
+        """Remove the lock file, then let go (so nobody locks the removed file and keeps
+        it, see :func:`_names_file`)."""
+        self.path.unlink(missing_ok=True)
+        os.close(self.fd)
+
+
+def _names_file(path: Path, fd: int) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _holder(lock: Path) -> str:
+    """`` (process N)`` for the process id written in ``lock``, or nothing when it holds
+    none yet."""
+    try:
+        return f" (process {int(json.loads(lock.read_text(encoding='utf-8'))['pid'])})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _remove_stale_temporaries(path: Path) -> None:
@@ -268,10 +300,10 @@ def claim(target: OutputTarget, *, kind: str, inputs: Iterable[Path] = ()) -> It
     check_target(target, kind=kind, inputs=inputs)
     target.path.parent.mkdir(parents=True, exist_ok=True)
     claimed = Claim(target, kind)
-    lock: Path | None = None
+    lock: _Lock | None = None
     try:
         with held():  # a signal here must not leave the lock behind
-            lock = _take_lock(target.path)
+            lock = _Lock(target.path)
         _remove_stale_temporaries(target.path)
         yield claimed
     except Interrupted as exc:  # tell the command line what the signal left
@@ -279,7 +311,7 @@ def claim(target: OutputTarget, *, kind: str, inputs: Iterable[Path] = ()) -> It
         raise
     finally:
         if lock is not None:
-            lock.unlink(missing_ok=True)
+            lock.release()
 
 
 @contextmanager

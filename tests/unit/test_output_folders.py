@@ -145,6 +145,36 @@ def test_second_claim_on_the_same_folder_is_refused_at_once(tmp_path):
     assert names(tmp_path) == ["res"]
 
 
+def test_a_lock_whose_holder_has_not_written_its_process_id_yet_is_held(tmp_path):
+    """Two runs started together: the first has just made the lock, still empty, and holds
+    it. The second must be refused, not take the empty lock for a stale one (it did: both
+    runs then wrote the folder, and the second's claim removed the first's temporary
+    folder, as test_concurrency once showed in a full test run)."""
+    out = tmp_path / "res"
+    code = (
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o644)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "print('locked', flush=True); time.sleep(30)\n"
+    )
+    lock = tmp_path / ".res.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert lock.read_text() == ""
+        with pytest.raises(InputError, match="folder in use: another run is writing it now"):
+            claim(OutputTarget(out), kind="results").__enter__()
+        assert lock.exists()  # the holder's lock is left alone
+    finally:
+        holder.kill()
+        holder.wait()
+    with write_folder(OutputTarget(out), kind="results") as tmp:  # then it is free
+        (tmp / "summary.json").write_text("x")
+    assert names(tmp_path) == ["res"]
+
+
 def test_stale_temporaries_are_removed_by_the_next_claim(tmp_path):
     out = tmp_path / "res"
     stale = tmp_path / ".res.tmp-abc123"
