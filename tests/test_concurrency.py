@@ -11,8 +11,9 @@ from tests.processes import start_sim, stderr_of
 
 # several seconds of simulation (more under load), so the two runs overlap: the winner's
 # 4 replications of 6,000 days take 3 s compiled on an idle machine (600 days took 0.5 s).
-# Both runs exiting 0 was seen twice, and was the lock's race (see
-# test_a_lock_whose_holder_has_not_written_its_process_id_yet_is_held), not a lack of overlap
+# Both runs once exited 0 with their whole output, and another failure left no details:
+# the lock's race explains both (test_a_lock_whose_holder_has_not_written_its_process_id_
+# yet_is_held), and they were blamed at first on runs that did not overlap
 ARGS = ["--reps", "4", "--workers", "1", "--days", "6000", "--out", "tmp/x"]
 
 
